@@ -1,0 +1,83 @@
+import { CONTROL_PREFIX, handleControl } from './control-api';
+import { listFoundationModels, listInferenceProfiles } from './control-plane';
+import { converse, converseStream, type ModelCall } from './converse';
+import { BedrockError, requestId, sendError } from './errors';
+import type { Exchange } from './exchange';
+import { invoke } from './invoke';
+import type { EmulatorState } from './state';
+import type { Operation } from './types';
+
+const MODEL_ROUTE = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/;
+const MODEL_HANDLERS: Readonly<Record<string, (call: ModelCall) => Promise<void>>> = {
+  converse,
+  'converse-stream': converseStream,
+  invoke,
+};
+const LIST_ROUTES: Readonly<Record<string, { operation: Operation; list: typeof listFoundationModels | typeof listInferenceProfiles }>> = {
+  '/foundation-models': { operation: 'list-foundation-models', list: listFoundationModels },
+  '/inference-profiles': { operation: 'list-inference-profiles', list: listInferenceProfiles },
+};
+
+function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new BedrockError('ValidationException', 'Malformed input request: the body is not valid JSON');
+  }
+}
+
+/** Routes one exchange; every Bedrock call is recorded and counted in flight until its response closes. */
+export function createRouter(state: EmulatorState, lifetime: AbortSignal): (exchange: Exchange) => void {
+  async function route(exchange: Exchange): Promise<void> {
+    const model = exchange.method === 'POST' ? MODEL_ROUTE.exec(exchange.rawPath) : null;
+    const list = exchange.method === 'GET' ? LIST_ROUTES[exchange.rawPath] : undefined;
+    if (!model && !list) {
+      sendError(exchange, new BedrockError('UnknownOperationException', `No emulated operation for ${exchange.method} ${exchange.rawPath}`, 404));
+      return;
+    }
+    state.inFlight += 1;
+    exchange.onClose(() => {
+      state.inFlight -= 1;
+    });
+    const raw = await exchange.body();
+    const operation = model ? (model[2] as Operation) : (list as { operation: Operation }).operation;
+    const modelId = model ? decodeURIComponent(model[1]) : undefined;
+    let body: unknown;
+    try {
+      body = parseJson(raw);
+    } finally {
+      state.record({
+        operation,
+        modelId,
+        body: body ?? (raw.length > 0 ? raw.toString('utf8') : undefined),
+        query: Object.fromEntries(exchange.query),
+        headers: exchange.headers,
+        protocol: exchange.protocol,
+      });
+    }
+    if (list !== undefined) {
+      exchange.start(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId() });
+      exchange.end(JSON.stringify(list.list(state, exchange.query)));
+      return;
+    }
+    const signal = AbortSignal.any([exchange.signal, lifetime]);
+    await MODEL_HANDLERS[operation]({ exchange, state, modelId: modelId ?? '', body, signal });
+  }
+
+  return (exchange) => {
+    if (exchange.rawPath.startsWith(CONTROL_PREFIX)) {
+      void handleControl(exchange, state);
+      return;
+    }
+    route(exchange).catch((error: unknown) => {
+      if (exchange.closed) return;
+      if (exchange.started) return exchange.drop();
+      const bedrockError =
+        error instanceof BedrockError
+          ? error
+          : new BedrockError('InternalServerException', `Emulator failure: ${error instanceof Error ? error.message : String(error)}`);
+      sendError(exchange, bedrockError);
+    });
+  };
+}

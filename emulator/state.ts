@@ -1,0 +1,91 @@
+import { defaultFoundationModels, defaultInferenceProfiles } from './catalog';
+import type {
+  EmulatorDefaults,
+  EnqueueOptions,
+  FoundationModelSummary,
+  InferenceProfileSummary,
+  Operation,
+  RecordedRequest,
+  ScriptableOperation,
+  ScriptedError,
+  ScriptedReply,
+} from './types';
+
+export const INITIAL_DEFAULTS: Readonly<EmulatorDefaults> = {
+  replyText: null,
+  deltaDelayMs: 0,
+  textChunks: null,
+  latencyMs: 0,
+};
+
+interface QueuedReply {
+  reply: ScriptedReply;
+  modelId?: string;
+  operations: ScriptableOperation[];
+  remaining: number;
+}
+
+/** Everything tests can script or inspect; the routes only read it through these methods. */
+export class EmulatorState {
+  requests: RecordedRequest[] = [];
+  defaults: EmulatorDefaults = { ...INITIAL_DEFAULTS };
+  foundationModels: FoundationModelSummary[] = defaultFoundationModels();
+  inferenceProfiles: InferenceProfileSummary[] = defaultInferenceProfiles();
+  controlPlaneError: ScriptedError | null = null;
+  openStreams = 0;
+  inFlight = 0;
+  private queue: QueuedReply[] = [];
+
+  enqueue(reply: ScriptedReply, opts: EnqueueOptions = {}): void {
+    if (typeof reply !== 'object' || reply === null) throw new Error('reply must be an object');
+    const times = opts.times ?? 1;
+    if (!Number.isInteger(times) || times < 1) throw new Error(`times must be a positive integer, got ${times}`);
+    this.queue.push({
+      reply,
+      modelId: opts.modelId,
+      operations: opts.operations ?? ['converse', 'converse-stream'],
+      remaining: times,
+    });
+  }
+
+  /** Takes the first queued reply that fits this call, if any. */
+  take(operation: ScriptableOperation, modelId: string): ScriptedReply | undefined {
+    const index = this.queue.findIndex(
+      (q) => q.operations.includes(operation) && (q.modelId === undefined || q.modelId === modelId),
+    );
+    if (index < 0) return undefined;
+    const entry = this.queue[index];
+    entry.remaining -= 1;
+    if (entry.remaining === 0) this.queue.splice(index, 1);
+    return entry.reply;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  record(request: RecordedRequest): void {
+    this.requests.push(request);
+  }
+
+  lastRequest(operation?: Operation): RecordedRequest | undefined {
+    for (let i = this.requests.length - 1; i >= 0; i -= 1) {
+      if (operation === undefined || this.requests[i].operation === operation) return this.requests[i];
+    }
+    return undefined;
+  }
+
+  setDefaults(partial: Partial<EmulatorDefaults>): void {
+    this.defaults = { ...this.defaults, ...partial };
+  }
+
+  /** Counters stay: they describe connections that are still open. */
+  reset(): void {
+    this.queue = [];
+    this.requests = [];
+    this.defaults = { ...INITIAL_DEFAULTS };
+    this.foundationModels = defaultFoundationModels();
+    this.inferenceProfiles = defaultInferenceProfiles();
+    this.controlPlaneError = null;
+  }
+}

@@ -1,0 +1,138 @@
+import type { HeaderMap } from './exchange';
+
+export type Operation =
+  | 'converse'
+  | 'converse-stream'
+  | 'invoke'
+  | 'list-foundation-models'
+  | 'list-inference-profiles';
+
+/** The operations a scripted reply can be queued for. */
+export type ScriptableOperation = 'converse' | 'converse-stream' | 'invoke';
+
+export interface RecordedRequest {
+  readonly operation: Operation;
+  /** Decoded model id (or ARN) from the path, for model operations. */
+  readonly modelId?: string;
+  /** Parsed JSON body; `undefined` for GET requests or an empty body. */
+  readonly body: unknown;
+  /** Query string parameters (control-plane calls). */
+  readonly query: Record<string, string>;
+  readonly headers: HeaderMap;
+  /** 'h2' when the client spoke HTTP/2, 'http/1.1' otherwise. */
+  readonly protocol: 'h2' | 'http/1.1';
+}
+
+/** A Bedrock error: `type` is the exception name; the status follows from it unless given. */
+export interface ScriptedError {
+  type: string;
+  message?: string;
+  status?: number;
+}
+
+export type OutputBlock =
+  | { text: string }
+  | { toolUse: { toolUseId: string; name: string; input: unknown } }
+  | { reasoningContent: { reasoningText: { text: string; signature?: string } } }
+  /** base64 of the opaque bytes, as Bedrock's JSON carries blobs. */
+  | { reasoningContent: { redactedContent: string } };
+
+export interface ScriptedUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadInputTokens: number;
+  cacheWriteInputTokens: number;
+}
+
+export interface ContentReply {
+  content?: OutputBlock[];
+  /** Default 'end_turn', or 'tool_use' when a toolUse block is present. */
+  stopReason?: string;
+  usage?: Partial<ScriptedUsage>;
+  /** Wait this long before answering (before the first byte when streaming). */
+  latencyMs?: number;
+  /** Streaming: pause between deltas. */
+  deltaDelayMs?: number;
+  /** Streaming: split each text block into this many deltas (default one per word). */
+  textChunks?: number;
+  /** Streaming: after N deltas, send an exception event and end the stream. */
+  midStreamException?: { type: string; message?: string; afterDeltas: number };
+  /** Streaming: destroy the connection (HTTP/2: reset the stream) after N deltas. */
+  dropAfterDeltas?: number;
+}
+
+export type ScriptedReply = { error: ScriptedError } | { dropConnection: true } | ContentReply;
+
+export interface EnqueueOptions {
+  /** Only a call for exactly this model id (as decoded from the path) takes the reply. */
+  modelId?: string;
+  /** How many calls the reply serves; default 1. */
+  times?: number;
+  /** Which operations may take it; default converse and converse-stream. */
+  operations?: ScriptableOperation[];
+}
+
+export interface EmulatorDefaults {
+  /** Fixed reply text; null means `Emulated reply to: <last user text>`. */
+  replyText: string | null;
+  /** Pause between streamed deltas. */
+  deltaDelayMs: number;
+  /** Deltas per text block; null means one per word. */
+  textChunks: number | null;
+  /** Wait before answering any model call (converse, converse-stream, invoke). */
+  latencyMs: number;
+}
+
+export interface FoundationModelSummary {
+  modelArn: string;
+  modelId: string;
+  modelName: string;
+  providerName: string;
+  inputModalities: string[];
+  outputModalities: string[];
+  responseStreamingSupported: boolean;
+  customizationsSupported: string[];
+  inferenceTypesSupported: string[];
+  modelLifecycle: { status: 'ACTIVE' | 'LEGACY' };
+}
+
+export interface InferenceProfileSummary {
+  inferenceProfileName: string;
+  description?: string;
+  /** ISO-8601. */
+  createdAt: string;
+  updatedAt: string;
+  inferenceProfileArn: string;
+  models: Array<{ modelArn: string }>;
+  inferenceProfileId: string;
+  status: 'ACTIVE';
+  type: 'SYSTEM_DEFINED' | 'APPLICATION';
+}
+
+export interface EmulatorStats {
+  openStreams: number;
+  inFlight: number;
+  requestCount: number;
+}
+
+export interface Emulator {
+  readonly url: string;
+  readonly port: number;
+  /** Queue a reply for the next matching call (FIFO). */
+  enqueue(reply: ScriptedReply, opts?: EnqueueOptions): void;
+  /** Every request received, in order (control API calls excluded). */
+  readonly requests: readonly RecordedRequest[];
+  lastRequest(operation?: Operation): RecordedRequest | undefined;
+  /** Converse-stream responses currently open. */
+  readonly openStreams: number;
+  /** Model and control-plane calls in flight. */
+  readonly inFlight: number;
+  setDefaults(defaults: Partial<EmulatorDefaults>): void;
+  setFoundationModels(models: FoundationModelSummary[]): void;
+  setInferenceProfiles(profiles: InferenceProfileSummary[]): void;
+  /** Make ListFoundationModels and ListInferenceProfiles fail (null to heal). */
+  failControlPlane(error: ScriptedError | null): void;
+  /** Clears the queue, recorded requests, defaults and catalog overrides. */
+  reset(): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,171 @@
+import {
+  ConverseCommand,
+  ConverseStreamCommand,
+  type ConverseStreamOutput,
+} from '@aws-sdk/client-bedrock-runtime';
+import { defaultReplyText } from '../../emulator';
+import { PROTOCOLS, useEmulator, userMessage } from './helpers';
+
+const MODEL = 'anthropic.claude-3-5-haiku-20241022-v1:0';
+const ctx = useEmulator();
+
+/** Event names in arrival order, with the time each arrived. */
+async function collect(stream: AsyncIterable<ConverseStreamOutput> | undefined) {
+  const events: Array<{ name: string; at: number; event: ConverseStreamOutput }> = [];
+  for await (const event of stream ?? []) {
+    const name = Object.keys(event).find((key) => key !== '$unknown' && (event as Record<string, unknown>)[key] !== undefined);
+    events.push({ name: name ?? '?', at: Date.now(), event });
+  }
+  return events;
+}
+
+describe.each(PROTOCOLS.map((p) => p.protocol))('Converse over %s', (protocol) => {
+  it('answers with the default reply, echoing the last user text', async () => {
+    const question = 'What is the capital of France?';
+    const res = await ctx.client(protocol).send(
+      new ConverseCommand({ modelId: MODEL, messages: [userMessage(question)] }),
+    );
+    expect(res.output?.message?.content).toEqual([{ text: `Emulated reply to: ${question}` }]);
+    expect(res.stopReason).toBe('end_turn');
+    expect(res.usage).toEqual({ inputTokens: 6, outputTokens: 9, totalTokens: 15 });
+    expect(ctx.emulator().lastRequest('converse')).toMatchObject({ modelId: MODEL, protocol });
+  });
+
+  it('decodes a URL-encoded ARN model id', async () => {
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123xyz';
+    await ctx.client(protocol).send(new ConverseCommand({ modelId: arn, messages: [userMessage('hi')] }));
+    expect(ctx.emulator().lastRequest()?.modelId).toBe(arn);
+  });
+
+  it('returns scripted content, usage and stop reason', async () => {
+    ctx.emulator().enqueue({
+      content: [{ text: 'Let me check.' }, { toolUse: { toolUseId: 'tu_1', name: 'get_weather', input: { city: 'Paris' } } }],
+      usage: { inputTokens: 11, outputTokens: 7, cacheReadInputTokens: 5, cacheWriteInputTokens: 2 },
+      latencyMs: 5,
+    });
+    const res = await ctx.client(protocol).send(new ConverseCommand({ modelId: MODEL, messages: [userMessage('weather?')] }));
+    expect(res.output?.message?.content).toEqual([
+      { text: 'Let me check.' },
+      { toolUse: { toolUseId: 'tu_1', name: 'get_weather', input: { city: 'Paris' } } },
+    ]);
+    expect(res.stopReason).toBe('tool_use');
+    expect(res.usage).toEqual({ inputTokens: 11, outputTokens: 7, totalTokens: 18, cacheReadInputTokens: 5, cacheWriteInputTokens: 2 });
+    expect(res.metrics?.latencyMs).toBe(5);
+  });
+
+  it('streams the default reply one word per delta, concatenating to the non-streamed text', async () => {
+    const question = 'Tell me  a story\nabout a fox';
+    const res = await ctx.client(protocol).send(
+      new ConverseStreamCommand({ modelId: MODEL, messages: [userMessage(question)] }),
+    );
+    const events = await collect(res.stream);
+    expect(events.map((e) => e.name)).toEqual([
+      'messageStart',
+      ...Array<string>(10).fill('contentBlockDelta'),
+      'contentBlockStop',
+      'messageStop',
+      'metadata',
+    ]);
+    const texts = events.flatMap((e) => (e.event.contentBlockDelta?.delta?.text !== undefined ? [e.event.contentBlockDelta.delta.text] : []));
+    expect(texts.join('')).toBe(`Emulated reply to: ${question}`);
+    expect(texts[4]).toBe('me  ');
+    expect(events.at(-2)?.event.messageStop?.stopReason).toBe('end_turn');
+    expect(events.at(-1)?.event.metadata?.usage).toEqual({ inputTokens: 7, outputTokens: 10, totalTokens: 17 });
+  });
+
+  it('delivers each delta as it is written, not buffered', async () => {
+    ctx.emulator().enqueue({ content: [{ text: 'one two three four five' }], deltaDelayMs: 60 });
+    const res = await ctx.client(protocol).send(new ConverseStreamCommand({ modelId: MODEL, messages: [userMessage('go')] }));
+    const deltas = (await collect(res.stream)).filter((e) => e.name === 'contentBlockDelta');
+    expect(deltas).toHaveLength(5);
+    const gaps = deltas.slice(1).map((d, i) => d.at - deltas[i].at);
+    // Buffering would bunch the deltas together; each must arrive roughly one delay after the last.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(40);
+  });
+
+  it('streams tool use as a start event and at least two input fragments', async () => {
+    const input = { city: 'Paris', units: 'celsius', days: 3 };
+    ctx.emulator().enqueue({ content: [{ toolUse: { toolUseId: 'tu_9', name: 'forecast', input } }] });
+    const res = await ctx.client(protocol).send(new ConverseStreamCommand({ modelId: MODEL, messages: [userMessage('go')] }));
+    const events = await collect(res.stream);
+    expect(events[1].event.contentBlockStart).toEqual({ contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tu_9', name: 'forecast' } } });
+    const fragments = events.flatMap((e) => {
+      const fragment = e.event.contentBlockDelta?.delta?.toolUse?.input;
+      return fragment === undefined ? [] : [fragment];
+    });
+    expect(fragments.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(fragments.join(''))).toEqual(input);
+    expect(events.find((e) => e.name === 'messageStop')?.event.messageStop?.stopReason).toBe('tool_use');
+  });
+
+  it('streams reasoning text, then its signature, then the answer in the next block', async () => {
+    ctx.emulator().enqueue({
+      content: [
+        { reasoningContent: { reasoningText: { text: 'Think it through', signature: 'sig-123' } } },
+        { reasoningContent: { redactedContent: Buffer.from('secret').toString('base64') } },
+        { text: 'Answer' },
+      ],
+      textChunks: 2,
+    });
+    const res = await ctx.client(protocol).send(new ConverseStreamCommand({ modelId: MODEL, messages: [userMessage('go')] }));
+    const deltas = (await collect(res.stream)).flatMap((e) => (e.event.contentBlockDelta ? [e.event.contentBlockDelta] : []));
+    expect(deltas.map((d) => [d.contentBlockIndex, d.delta])).toEqual([
+      [0, { reasoningContent: { text: 'Think it' } }],
+      [0, { reasoningContent: { text: ' through' } }],
+      [0, { reasoningContent: { signature: 'sig-123' } }],
+      [1, { reasoningContent: { redactedContent: new Uint8Array(Buffer.from('secret')) } }],
+      [2, { text: 'Ans' }],
+      [2, { text: 'wer' }],
+    ]);
+  });
+
+  it('rejects a bare id of a profile-only model like Bedrock does', async () => {
+    const call = ctx.client(protocol).send(
+      new ConverseCommand({ modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0', messages: [userMessage('hi')] }),
+    );
+    await expect(call).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('inference profile') });
+  });
+});
+
+describe('Converse request validation', () => {
+  it.each([
+    ['an assistant first turn', [{ role: 'assistant', content: [{ text: 'hi' }] }], 'must start with a user message'],
+    ['two user turns in a row', [userMessage('a'), userMessage('b')], 'must alternate'],
+    ['an empty content list', [{ role: 'user', content: [] }], 'content field in the message is empty'],
+    [
+      'tool blocks without toolConfig',
+      [
+        userMessage('weather?'),
+        { role: 'assistant', content: [{ toolUse: { toolUseId: 't', name: 'w', input: {} } }] },
+        { role: 'user', content: [{ toolResult: { toolUseId: 't', content: [{ text: 'sunny' }] } }] },
+      ],
+      'toolConfig field must be defined',
+    ],
+  ] as const)('rejects %s', async (_case, messages, message) => {
+    const call = ctx.client('h2').send(new ConverseCommand({ modelId: MODEL, messages: messages as never }));
+    await expect(call).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining(message), $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('uses configured defaults for text and chunking', async () => {
+    ctx.emulator().setDefaults({ replyText: 'Fixed answer here', textChunks: 1 });
+    const res = await ctx.client('h2').send(new ConverseStreamCommand({ modelId: MODEL, messages: [userMessage('x')] }));
+    const deltas = (await collect(res.stream)).filter((e) => e.name === 'contentBlockDelta');
+    expect(deltas.map((d) => d.event.contentBlockDelta?.delta?.text)).toEqual(['Fixed answer here']);
+  });
+
+  it('matches queued replies by model id, in FIFO order, for the given number of calls', async () => {
+    const emulator = ctx.emulator();
+    emulator.enqueue({ content: [{ text: 'for nova' }] }, { modelId: 'amazon.nova-micro-v1:0', times: 2 });
+    emulator.enqueue({ content: [{ text: 'first' }] });
+    emulator.enqueue({ content: [{ text: 'second' }] });
+    const ask = async (modelId: string) => {
+      const res = await ctx.client('h2').send(new ConverseCommand({ modelId, messages: [userMessage('q')] }));
+      return res.output?.message?.content?.[0]?.text;
+    };
+    expect(await ask(MODEL)).toBe('first');
+    expect(await ask('amazon.nova-micro-v1:0')).toBe('for nova');
+    expect(await ask('amazon.nova-micro-v1:0')).toBe('for nova');
+    expect(await ask('amazon.nova-micro-v1:0')).toBe('second');
+    expect(await ask(MODEL)).toBe(defaultReplyText({ messages: [userMessage('q')] }));
+  });
+});
