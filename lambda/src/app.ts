@@ -1,0 +1,41 @@
+/**
+ * The runtime-agnostic Hono app. Runtime entries build `AppDeps` once and hand them in.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import type { AppDeps } from './deps';
+import { GatewayError } from './http/errors';
+import { apiKeyAuth } from './middleware/auth';
+import { errorResponse, notFound, onError } from './middleware/errors';
+import { chatCompletionsHandler } from './routes/chat-completions';
+
+/** Routes that clients call under the configured prefix and, for OpenAI base-URL habits, under `/v1`. */
+function apiRoutes(deps: AppDeps): Hono {
+  const api = new Hono();
+  api.use(apiKeyAuth(deps.keys));
+  api.use(
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: (c) => errorResponse(c, new GatewayError(413, `The request body is larger than ${deps.config.maxBodyBytes} bytes.`, { code: 'request_too_large' })),
+    }),
+  );
+  api.post('/chat/completions', chatCompletionsHandler(deps));
+  return api;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.use(requestId({ headerName: 'x-request-id' }));
+  if (deps.config.allowedOrigins.length) {
+    const origins = deps.config.allowedOrigins;
+    app.use(cors({ origin: origins.includes('*') ? '*' : [...origins], exposeHeaders: ['x-request-id', 'retry-after'], maxAge: 600 }));
+  }
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  const api = apiRoutes(deps);
+  for (const prefix of new Set([deps.config.routePrefix, '/v1'])) app.route(prefix, api);
+  app.onError(onError(deps.logger));
+  app.notFound(notFound);
+  return app;
+}

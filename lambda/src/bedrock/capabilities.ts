@@ -1,0 +1,130 @@
+/**
+ * What each Bedrock model family can do through Converse, as data. Translators consult this table
+ * instead of testing model ids. Rows are matched in order against the *foundation model id* (inference
+ * profile prefixes are stripped first), so a new model of a known family works without a code change.
+ */
+
+export type ToolChoiceMode = 'auto' | 'any' | 'tool';
+
+/**
+ * How a family takes reasoning ("thinking") requests.
+ * - `claude-budget`: `thinking: {type:"enabled", budget_tokens}` in additionalModelRequestFields.
+ * - `claude-adaptive`: `thinking: {type:"adaptive"}` plus an effort.
+ * - `nova`: `reasoningConfig: {type:"enabled", maxReasoningEffort}`.
+ * - `gpt-oss`: `reasoning_effort` in additionalModelRequestFields.
+ * - `always`: the model always reasons and takes no setting (DeepSeek R1).
+ * - `none`: no reasoning.
+ */
+export type ReasoningStyle = 'none' | 'claude-budget' | 'claude-adaptive' | 'nova' | 'gpt-oss' | 'always';
+
+export interface ModelCapabilities {
+  /** Family name for logs and error messages. */
+  readonly family: string;
+  readonly system: boolean;
+  readonly tools: boolean;
+  readonly toolChoice: readonly ToolChoiceMode[];
+  /** Tool use works through ConverseStream (some families only return tool calls unstreamed). */
+  readonly streamingTools: boolean;
+  readonly images: boolean;
+  readonly documents: boolean;
+  readonly reasoning: ReasoningStyle;
+  /** The model rejects `temperature` and `top_p` set together. */
+  readonly samplingExclusive: boolean;
+  /** The conversation may end with an assistant turn that the model continues. */
+  readonly prefill: boolean;
+  /** Maximum number of cachePoint blocks, or 0 when the model has no prompt caching. */
+  readonly maxCachePoints: number;
+  /** Converse `outputConfig.textFormat` (native JSON-schema output). */
+  readonly structuredOutput: boolean;
+  /** `toolSpec.strict` is honoured. */
+  readonly strictTools: boolean;
+}
+
+const BASE: ModelCapabilities = {
+  family: 'unknown',
+  system: true,
+  tools: true,
+  toolChoice: ['auto', 'any', 'tool'],
+  streamingTools: true,
+  images: true,
+  documents: true,
+  reasoning: 'none',
+  samplingExclusive: false,
+  prefill: true,
+  maxCachePoints: 0,
+  structuredOutput: false,
+  strictTools: false,
+};
+
+const CLAUDE: ModelCapabilities = { ...BASE, family: 'claude', maxCachePoints: 4 };
+const CLAUDE_4: ModelCapabilities = { ...CLAUDE, reasoning: 'claude-budget' };
+const CLAUDE_45: ModelCapabilities = { ...CLAUDE_4, samplingExclusive: true, structuredOutput: true, strictTools: true };
+const NOVA: ModelCapabilities = { ...BASE, family: 'nova', maxCachePoints: 4, prefill: false };
+const LLAMA: ModelCapabilities = { ...BASE, family: 'llama', toolChoice: ['auto'], streamingTools: false, images: false, documents: true, prefill: false };
+const MISTRAL: ModelCapabilities = { ...BASE, family: 'mistral', toolChoice: ['auto', 'any'], images: false, prefill: false };
+const TEXT_ONLY: Omit<ModelCapabilities, 'family'> = { ...BASE, tools: false, toolChoice: [], streamingTools: false, images: false, documents: false, prefill: false };
+
+interface Row {
+  readonly match: RegExp;
+  readonly caps: ModelCapabilities;
+}
+
+/** First match wins: keep specific rows above their family's catch-all. */
+export const CAPABILITY_TABLE: readonly Row[] = [
+  // Anthropic
+  { match: /^anthropic\.claude-(opus|sonnet|haiku)-4-[6-9]/, caps: { ...CLAUDE_45, reasoning: 'claude-adaptive' } },
+  { match: /^anthropic\.claude-(opus|sonnet|haiku)-[5-9]/, caps: { ...CLAUDE_45, reasoning: 'claude-adaptive' } },
+  { match: /^anthropic\.claude-(opus|sonnet|haiku)-4-5/, caps: CLAUDE_45 },
+  { match: /^anthropic\.claude-opus-4-1/, caps: { ...CLAUDE_4, samplingExclusive: true } },
+  { match: /^anthropic\.claude-(opus|sonnet)-4/, caps: CLAUDE_4 },
+  { match: /^anthropic\.claude-3-7-sonnet/, caps: CLAUDE_4 },
+  { match: /^anthropic\.claude-3-5-haiku/, caps: { ...CLAUDE, images: false } },
+  { match: /^anthropic\.claude-3-(haiku|sonnet|opus)|^anthropic\.claude-3-5-sonnet/, caps: { ...CLAUDE, maxCachePoints: 0 } },
+  { match: /^anthropic\.claude-(v2|instant)/, caps: { ...CLAUDE, tools: false, toolChoice: [], images: false, documents: false, maxCachePoints: 0 } },
+  { match: /^anthropic\./, caps: CLAUDE_45 },
+  // Amazon
+  { match: /^amazon\.nova-micro/, caps: { ...NOVA, images: false, documents: false } },
+  { match: /^amazon\.nova-2/, caps: { ...NOVA, reasoning: 'nova' } },
+  { match: /^amazon\.nova-premier/, caps: { ...NOVA } },
+  { match: /^amazon\.nova/, caps: NOVA },
+  { match: /^amazon\.titan-text/, caps: { ...TEXT_ONLY, family: 'titan', system: false } },
+  // Meta
+  { match: /^meta\.llama3-2-(11b|90b)|^meta\.llama4/, caps: { ...LLAMA, images: true } },
+  { match: /^meta\.llama3-(1|2|3)/, caps: LLAMA },
+  { match: /^meta\.llama/, caps: { ...LLAMA, tools: false, toolChoice: [] } },
+  // Mistral
+  { match: /^mistral\.pixtral/, caps: { ...MISTRAL, images: true } },
+  { match: /^mistral\.mistral-(large|small)|^mistral\.magistral|^mistral\.ministral|^mistral\.voxtral/, caps: MISTRAL },
+  { match: /^mistral\.(mistral-7b|mixtral)/, caps: { ...TEXT_ONLY, family: 'mistral', system: false } },
+  { match: /^mistral\./, caps: MISTRAL },
+  // DeepSeek
+  { match: /^deepseek\.r1/, caps: { ...TEXT_ONLY, family: 'deepseek', reasoning: 'always' } },
+  { match: /^deepseek\./, caps: { ...BASE, family: 'deepseek', toolChoice: ['auto', 'any'], images: false, documents: false, prefill: false } },
+  // OpenAI open-weight
+  { match: /^openai\.gpt-oss/, caps: { ...BASE, family: 'gpt-oss', toolChoice: ['auto', 'any', 'tool'], images: false, documents: false, reasoning: 'gpt-oss', prefill: false } },
+  // Others reachable through Converse
+  { match: /^cohere\.command-r/, caps: { ...BASE, family: 'cohere', toolChoice: ['auto'], streamingTools: false, images: false, prefill: false } },
+  { match: /^cohere\.command/, caps: { ...TEXT_ONLY, family: 'cohere', system: false } },
+  { match: /^ai21\.jamba/, caps: { ...BASE, family: 'jamba', toolChoice: ['auto'], images: false, prefill: false } },
+  { match: /^qwen\./, caps: { ...BASE, family: 'qwen', toolChoice: ['auto', 'any'], images: false, documents: false, prefill: false } },
+];
+
+const GEO_PREFIX = /^(us|eu|apac|jp|au|ca|us-gov|global)\./;
+
+/** `us.anthropic.claude-…` → `anthropic.claude-…`; foundation-model ARNs → their id. */
+export function foundationModelId(modelId: string): string {
+  const arn = /^arn:aws[\w-]*:bedrock:[^:]*:[^:]*:(?:foundation-model|inference-profile)\/(.+)$/.exec(modelId);
+  const id = arn ? arn[1] : modelId;
+  return id.replace(GEO_PREFIX, '');
+}
+
+/**
+ * Capabilities of a model id (foundation model, inference profile id or ARN). Application-profile ARNs
+ * carry no family in their id: the caller resolves them to a foundation model first (the catalog does).
+ * Unknown families get permissive defaults so Bedrock, not the gateway, decides.
+ */
+export function capabilitiesFor(modelId: string): ModelCapabilities {
+  const id = foundationModelId(modelId);
+  for (const row of CAPABILITY_TABLE) if (row.match.test(id)) return row.caps;
+  return BASE;
+}

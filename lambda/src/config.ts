@@ -1,0 +1,183 @@
+/**
+ * Gateway configuration, read once from an environment map. Pure: the runtime entries pass `process.env`.
+ * Names follow the older Python sample gateway where one existed, so existing deployments keep working.
+ */
+import { z } from 'zod';
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const s = v.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+      if (['0', 'false', 'no', 'off'].includes(s)) return false;
+      ctx.addIssue({ code: 'custom', message: `expected true or false, got "${v}"` });
+      return fallback;
+    });
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `expected an integer from ${min} to ${max}, got "${v}"` });
+        return fallback;
+      }
+      return n;
+    });
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+const jsonMap = z
+  .string()
+  .optional()
+  .transform((v, ctx): Record<string, string> => {
+    if (!v || v.trim() === '') return {};
+    try {
+      const parsed: unknown = JSON.parse(v);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((x) => typeof x === 'string')) {
+        return parsed as Record<string, string>;
+      }
+    } catch {
+      // fall through to the issue below
+    }
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON object of strings, e.g. {"gpt-4o":"us.anthropic.claude-sonnet-4-5-20250929-v1:0"}' });
+    return {};
+  });
+
+const envSchema = z.object({
+  PORT: int(8000, 1, 65535),
+  HOST: z.string().optional().default('0.0.0.0'),
+  API_ROUTE_PREFIX: z
+    .string()
+    .optional()
+    .transform((v) => normalisePrefix(v ?? '/api/v1')),
+  API_KEY: optionalString,
+  API_KEYS: list,
+  API_KEY_SECRET_ARN: optionalString,
+  API_KEY_PARAM_NAME: optionalString,
+  API_KEY_REFRESH_SECONDS: int(300, 0, 86_400),
+  AWS_REGION: optionalString,
+  AWS_DEFAULT_REGION: optionalString,
+  DEFAULT_MODEL: optionalString,
+  DEFAULT_EMBEDDING_MODEL: optionalString,
+  ALLOWED_ORIGINS: list,
+  LOG_LEVEL: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? 'INFO').toUpperCase())
+    .pipe(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'])),
+  LOG_PROMPTS: bool(false),
+  MAX_BODY_BYTES: int(20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
+  UPSTREAM_TIMEOUT_MS: int(300_000, 1_000, 3_600_000),
+  SHUTDOWN_GRACE_MS: int(25_000, 0, 600_000),
+  ENABLE_CROSS_REGION_INFERENCE: bool(true),
+  ENABLE_APPLICATION_INFERENCE_PROFILES: bool(true),
+  ENABLE_PROMPT_CACHING: bool(false),
+  MODEL_ALLOWLIST: list,
+  MODEL_ALIASES: jsonMap,
+  ALIAS_GPT_TO_DEFAULT: bool(false),
+  MODEL_CATALOG_TTL_SECONDS: int(600, 0, 86_400),
+  REASONING_AS_THINK_TAGS: bool(false),
+  ALLOW_PRIVATE_URL_FETCH: bool(false),
+});
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+
+export interface GatewayConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Route prefix without a trailing slash, e.g. `/api/v1`. Routes are also served under `/v1`. */
+  readonly routePrefix: string;
+  readonly apiKeys: {
+    /** Keys given directly (API_KEY and API_KEYS). */
+    readonly literal: readonly string[];
+    readonly secretArn?: string;
+    readonly parameterName?: string;
+    readonly refreshSeconds: number;
+  };
+  readonly region: string;
+  readonly defaultModel?: string;
+  readonly defaultEmbeddingModel?: string;
+  readonly allowedOrigins: readonly string[];
+  readonly logLevel: LogLevel;
+  /** Log prompts and completions. Off unless the operator asks. */
+  readonly logPrompts: boolean;
+  readonly maxBodyBytes: number;
+  readonly upstreamTimeoutMs: number;
+  readonly shutdownGraceMs: number;
+  readonly enableCrossRegionInference: boolean;
+  readonly enableApplicationInferenceProfiles: boolean;
+  readonly enablePromptCaching: boolean;
+  readonly modelAllowlist: readonly string[];
+  readonly modelAliases: Readonly<Record<string, string>>;
+  readonly aliasGptToDefault: boolean;
+  readonly catalogTtlSeconds: number;
+  readonly reasoningAsThinkTags: boolean;
+  readonly allowPrivateUrlFetch: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid gateway configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function normalisePrefix(prefix: string): string {
+  const trimmed = prefix.trim().replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+/** Parses the environment; every problem is reported at once, naming the variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): GatewayConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const literal = [...(e.API_KEY ? [e.API_KEY] : []), ...e.API_KEYS];
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    routePrefix: e.API_ROUTE_PREFIX,
+    apiKeys: { literal, secretArn: e.API_KEY_SECRET_ARN, parameterName: e.API_KEY_PARAM_NAME, refreshSeconds: e.API_KEY_REFRESH_SECONDS },
+    region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1',
+    defaultModel: e.DEFAULT_MODEL,
+    defaultEmbeddingModel: e.DEFAULT_EMBEDDING_MODEL,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    logLevel: e.LOG_LEVEL,
+    logPrompts: e.LOG_PROMPTS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    enableCrossRegionInference: e.ENABLE_CROSS_REGION_INFERENCE,
+    enableApplicationInferenceProfiles: e.ENABLE_APPLICATION_INFERENCE_PROFILES,
+    enablePromptCaching: e.ENABLE_PROMPT_CACHING,
+    modelAllowlist: e.MODEL_ALLOWLIST,
+    modelAliases: e.MODEL_ALIASES,
+    aliasGptToDefault: e.ALIAS_GPT_TO_DEFAULT,
+    catalogTtlSeconds: e.MODEL_CATALOG_TTL_SECONDS,
+    reasoningAsThinkTags: e.REASONING_AS_THINK_TAGS,
+    allowPrivateUrlFetch: e.ALLOW_PRIVATE_URL_FETCH,
+  };
+}
+
+/** True when at least one API key source is configured; the server refuses to start otherwise. */
+export function hasKeySource(config: GatewayConfig): boolean {
+  return config.apiKeys.literal.length > 0 || !!config.apiKeys.secretArn || !!config.apiKeys.parameterName;
+}

@@ -1,0 +1,21 @@
+import type { KeyVerifier } from './middleware/auth';
+import type { BedrockRuntime } from './bedrock/runtime';
+import type { GatewayConfig } from './config';
+import type { AppLogger } from './log/logger';
+import type { ModelResolver } from './models/resolver';
+import type { DecodedMedia } from './translate/media';
+
+/** Fetches http(s) media URLs for image parts (with the SSRF guard). */
+export interface MediaFetcher {
+  fetchAll(urls: readonly string[], signal?: AbortSignal): Promise<ReadonlyMap<string, DecodedMedia>>;
+}
+
+/** Everything the app needs from the outside world, built once per process by a runtime entry. */
+export interface AppDeps {
+  readonly config: GatewayConfig;
+  readonly bedrock: BedrockRuntime;
+  readonly keys: KeyVerifier;
+  readonly models: ModelResolver;
+  readonly logger: AppLogger;
+  readonly media?: MediaFetcher;
+}

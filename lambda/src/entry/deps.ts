@@ -1,0 +1,42 @@
+/**
+ * Builds the process-wide dependencies from configuration: one Bedrock client, one key store, one
+ * resolver. Nothing here calls AWS; the first call happens on the first request (or `keys.load()`).
+ */
+import { ApiKeyStore, type KeyFetcher } from '../auth/key-store';
+import { parameterStoreKeys, secretsManagerKeys } from '../aws/key-sources';
+import { createBedrockRuntime } from '../bedrock/runtime';
+import type { GatewayConfig } from '../config';
+import type { AppDeps } from '../deps';
+import { createLogger } from '../log/logger';
+import { createStaticResolver } from '../models/resolver';
+
+export interface ProcessDeps extends AppDeps {
+  readonly keyStore: ApiKeyStore;
+}
+
+export function buildDeps(config: GatewayConfig): ProcessDeps {
+  const logger = createLogger(config.logLevel);
+  const fetchers: KeyFetcher[] = [];
+  if (config.apiKeys.secretArn) fetchers.push(secretsManagerKeys(config.apiKeys.secretArn, config.region));
+  if (config.apiKeys.parameterName) fetchers.push(parameterStoreKeys(config.apiKeys.parameterName, config.region));
+  const keyStore = new ApiKeyStore({
+    literal: config.apiKeys.literal,
+    fetchers,
+    refreshSeconds: config.apiKeys.refreshSeconds,
+    onRefreshError: (err) => logger.warn('API key refresh failed; keeping the previous keys', { error: err instanceof Error ? err.name : 'unknown' }),
+  });
+  return {
+    config,
+    logger,
+    keyStore,
+    keys: keyStore,
+    bedrock: createBedrockRuntime({ region: config.region }),
+    models: createStaticResolver({
+      defaultModel: config.defaultModel,
+      defaultEmbeddingModel: config.defaultEmbeddingModel,
+      aliases: config.modelAliases,
+      aliasGptToDefault: config.aliasGptToDefault,
+      allowlist: config.modelAllowlist,
+    }),
+  };
+}

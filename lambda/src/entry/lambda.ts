@@ -1,0 +1,10 @@
+/**
+ * Lambda entry for ALB target groups. The ALB buffers responses, so SSE bodies arrive all at once.
+ * Dependencies are built at cold start without any network call; keys load on the first request.
+ */
+import { handle } from 'hono/aws-lambda';
+import { createApp } from '../app';
+import { loadConfig } from '../config';
+import { buildDeps } from './deps';
+
+export const handler = handle(createApp(buildDeps(loadConfig(process.env))));

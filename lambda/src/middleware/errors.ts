@@ -1,0 +1,40 @@
+/**
+ * The single place errors become responses: OpenAI's error body, the right status, `Retry-After` where a
+ * retry helps, and never a stack trace.
+ */
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { GatewayError, internalError } from '../http/errors';
+import type { AppLogger } from '../log/logger';
+import { fromBedrockError } from '../translate/bedrock-errors';
+
+export function errorResponse(c: Context, err: GatewayError): Response {
+  if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));
+  return c.json(err.toBody(), err.status as 400);
+}
+
+/** Any thrown value → GatewayError; unexpected ones are logged with their stack and hidden from the client. */
+export function toGatewayError(err: unknown, logger: AppLogger, requestId?: string): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (err instanceof HTTPException) return new GatewayError(err.status, err.message || 'Bad request');
+  const mapped = fromBedrockError(err);
+  if (mapped.status === 500) {
+    logger.error('unhandled error', { requestId, error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
+  }
+  return mapped;
+}
+
+export function onError(logger: AppLogger): ErrorHandler {
+  return function gatewayErrorHandler(err, c) {
+    const requestId = c.get('requestId' as never) as string | undefined;
+    try {
+      return errorResponse(c, toGatewayError(err, logger, requestId));
+    } catch {
+      return errorResponse(c, internalError());
+    }
+  };
+}
+
+export const notFound: NotFoundHandler = function notFoundHandler(c) {
+  return errorResponse(c, new GatewayError(404, `Unknown route: ${c.req.method} ${c.req.path}`, { code: 'unknown_route' }));
+};

@@ -1,0 +1,41 @@
+/**
+ * Server-sent events, in one place. Framing is Hono's (`streamSSE`); this module decides what a stream
+ * looks like when it ends: `data: [DONE]` after a normal finish, an `error` event (and no [DONE]) otherwise.
+ */
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { GatewayError } from './http/errors';
+
+export interface SseSink {
+  /** Sends one JSON event. */
+  send(data: unknown): Promise<void>;
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
+export interface SseOptions {
+  /** Called with every error that ends a stream, after the client was told. */
+  readonly onError?: (err: unknown) => void;
+  /** Maps an error to what the client sees. */
+  readonly toError: (err: unknown) => GatewayError;
+  /** Send `data: [DONE]` after a normal end. @default true */
+  readonly done?: boolean;
+}
+
+export function sseResponse(c: Context, produce: (sink: SseSink) => Promise<void>, options: SseOptions): Response {
+  return streamSSE(c, async (stream) => {
+    const controller = new AbortController();
+    stream.onAbort(() => controller.abort());
+    const sink: SseSink = { send: (data) => stream.writeSSE({ data: JSON.stringify(data) }), signal: controller.signal };
+    try {
+      await produce(sink);
+      if (options.done !== false && !stream.aborted) await stream.writeSSE({ data: '[DONE]' });
+    } catch (err) {
+      if (!stream.aborted) {
+        const { error } = options.toError(err).toBody();
+        await stream.writeSSE({ data: JSON.stringify({ error }) });
+      }
+      options.onError?.(err);
+    }
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * Errors from the Bedrock SDK (HTTP errors and mid-stream exception events) → OpenAI errors. Pure: it only
+ * reads the error's name, message and HTTP status.
+ */
+import { GatewayError, internalError, type OpenAIErrorType } from '../http/errors';
+
+interface Mapping {
+  readonly status: number;
+  readonly type: OpenAIErrorType;
+  readonly code: string;
+  /** Pass Bedrock's message through: it explains the client's own mistake. */
+  readonly passMessage: boolean;
+  readonly retryAfterSeconds?: number;
+}
+
+/** Keyed by the SDK's exception name (HTTP errors and stream exception events share these names). */
+export const BEDROCK_ERRORS: Readonly<Record<string, Mapping>> = {
+  ValidationException: { status: 400, type: 'invalid_request_error', code: 'invalid_request', passMessage: true },
+  AccessDeniedException: { status: 403, type: 'permission_error', code: 'access_denied', passMessage: true },
+  ResourceNotFoundException: { status: 404, type: 'not_found_error', code: 'model_not_found', passMessage: true },
+  ThrottlingException: { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', passMessage: false, retryAfterSeconds: 2 },
+  ServiceQuotaExceededException: { status: 429, type: 'rate_limit_error', code: 'quota_exceeded', passMessage: true, retryAfterSeconds: 10 },
+  ModelNotReadyException: { status: 429, type: 'rate_limit_error', code: 'model_not_ready', passMessage: true, retryAfterSeconds: 5 },
+  ModelTimeoutException: { status: 504, type: 'timeout_error', code: 'model_timeout', passMessage: false },
+  ServiceUnavailableException: { status: 503, type: 'service_unavailable', code: 'service_unavailable', passMessage: false, retryAfterSeconds: 5 },
+  ModelErrorException: { status: 502, type: 'api_error', code: 'model_error', passMessage: true },
+  ModelStreamErrorException: { status: 502, type: 'api_error', code: 'model_error', passMessage: true },
+  InternalServerException: { status: 502, type: 'api_error', code: 'upstream_error', passMessage: false },
+};
+
+const FIXED_MESSAGES: Record<string, string> = {
+  ThrottlingException: 'Bedrock is throttling requests for this model. Retry after a short wait.',
+  ModelTimeoutException: 'The model took too long to answer.',
+  ServiceUnavailableException: 'Bedrock is temporarily unavailable. Retry shortly.',
+  InternalServerException: 'Bedrock returned an internal error. Retry the request.',
+};
+
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_HTTP2_STREAM_ERROR', 'ERR_HTTP2_SESSION_ERROR']);
+
+interface ErrorLike {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+function asErrorLike(err: unknown): ErrorLike {
+  return typeof err === 'object' && err !== null ? (err as ErrorLike) : {};
+}
+
+/** True for errors that mean "the upstream call was aborted or timed out" rather than a Bedrock answer. */
+export function isAbort(err: unknown): boolean {
+  const e = asErrorLike(err);
+  return e.name === 'AbortError' || e.name === 'TimeoutError';
+}
+
+export function fromBedrockError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const e = asErrorLike(err);
+  const name = e.name ?? '';
+  const mapping = BEDROCK_ERRORS[name] ?? BEDROCK_ERRORS[name.charAt(0).toUpperCase() + name.slice(1)];
+  if (mapping) {
+    const message = (mapping.passMessage && e.message) || FIXED_MESSAGES[name] || e.message || name;
+    const code = /context|too long|too many (input )?tokens|input is too long/i.test(message) && mapping.status === 400 ? 'context_length_exceeded' : mapping.code;
+    return new GatewayError(mapping.status, message, { type: mapping.type, code, retryAfterSeconds: mapping.retryAfterSeconds });
+  }
+  if (name === 'TimeoutError') return new GatewayError(504, 'Bedrock did not answer within the gateway timeout.', { code: 'upstream_timeout' });
+  if ((e.code && NETWORK_CODES.has(e.code)) || /socket hang up|ECONNRESET|premature close/i.test(e.message ?? '')) {
+    return new GatewayError(502, 'The connection to Bedrock failed. Retry the request.', { type: 'api_error', code: 'upstream_connection_error' });
+  }
+  const status = e.$metadata?.httpStatusCode;
+  if (status && status >= 400 && status < 500) {
+    return new GatewayError(status === 429 ? 429 : 400, e.message || 'Bedrock rejected the request.', { code: 'upstream_rejected' });
+  }
+  if (status && status >= 500) return new GatewayError(502, 'Bedrock returned an error. Retry the request.', { type: 'api_error', code: 'upstream_error' });
+  return internalError();
+}

@@ -1,0 +1,121 @@
+/**
+ * ConverseStream events → `chat.completion.chunk`s. A small state machine: it remembers which content
+ * blocks are tool calls (and their dense OpenAI index), whether reasoning is open (for `<think>` tags), and
+ * whether the stream has tool calls (for the finish reason). Pure and synchronous: SSE framing is elsewhere.
+ */
+import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import { finishReason, type FinishReason } from './finish-reason';
+import { toOpenAIUsage, type OpenAIUsage } from './usage';
+
+export interface ChunkDelta {
+  role?: 'assistant';
+  content?: string;
+  reasoning_content?: string;
+  reasoning_signature?: string;
+  tool_calls?: Array<{ index: number; id?: string; type?: 'function'; function: { name?: string; arguments: string } }>;
+}
+
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  system_fingerprint: null;
+  choices: Array<{ index: 0; delta: ChunkDelta; finish_reason: FinishReason | null; logprobs: null }>;
+  usage?: OpenAIUsage | null;
+}
+
+export interface StreamContext {
+  readonly id: string;
+  readonly created: number;
+  readonly model: string;
+  readonly includeUsage: boolean;
+  readonly dropToolCalls?: boolean;
+  readonly maxToolCalls?: number;
+  readonly thinkTags?: boolean;
+}
+
+export class ChatStreamTranslator {
+  /** Bedrock content block index → OpenAI tool call index (dense, from 0). */
+  private readonly toolIndex = new Map<number, number>();
+  private toolCalls = 0;
+  private started = false;
+  private thinking = false;
+  private finished = false;
+
+  constructor(private readonly ctx: StreamContext) {}
+
+  /** Chunks for one upstream event (usually exactly one, sometimes none). */
+  next(event: ConverseStreamOutput): ChatCompletionChunk[] {
+    if (event.messageStart) return this.start();
+    if (event.contentBlockStart?.start?.toolUse) {
+      const { toolUseId, name } = event.contentBlockStart.start.toolUse;
+      const block = event.contentBlockStart.contentBlockIndex ?? 0;
+      if (this.ctx.dropToolCalls || (this.ctx.maxToolCalls !== undefined && this.toolCalls >= this.ctx.maxToolCalls)) return [];
+      const index = this.toolCalls++;
+      this.toolIndex.set(block, index);
+      return [...this.start(), ...this.closeThinking(), this.chunk({ tool_calls: [{ index, id: toolUseId, type: 'function', function: { name, arguments: '' } }] })];
+    }
+    if (event.contentBlockDelta?.delta) return [...this.start(), ...this.delta(event.contentBlockDelta.contentBlockIndex ?? 0, event.contentBlockDelta.delta)];
+    if (event.messageStop) {
+      this.finished = true;
+      const reason = finishReason(event.messageStop.stopReason, this.toolCalls > 0);
+      return [...this.start(), ...this.closeThinking(), this.chunk({}, reason)];
+    }
+    if (event.metadata && this.ctx.includeUsage) {
+      return [{ ...this.base(), choices: [], usage: toOpenAIUsage(event.metadata.usage) }];
+    }
+    return [];
+  }
+
+  /** True once the model said why it stopped; a stream that ends before that did not finish normally. */
+  get complete(): boolean {
+    return this.finished;
+  }
+
+  private delta(block: number, delta: NonNullable<NonNullable<ConverseStreamOutput['contentBlockDelta']>['delta']>): ChatCompletionChunk[] {
+    if (delta.text !== undefined) {
+      if (delta.text === '') return [];
+      return [...this.closeThinking(), this.chunk({ content: delta.text })];
+    }
+    if (delta.toolUse) {
+      const index = this.toolIndex.get(block);
+      if (index === undefined || !delta.toolUse.input) return [];
+      return [this.chunk({ tool_calls: [{ index, function: { arguments: delta.toolUse.input } }] })];
+    }
+    if (delta.reasoningContent) {
+      const { text, signature } = delta.reasoningContent;
+      if (this.ctx.thinkTags) {
+        if (!text) return [];
+        const open = this.thinking ? '' : '<think>';
+        this.thinking = true;
+        return [this.chunk({ content: open + text })];
+      }
+      if (text) return [this.chunk({ reasoning_content: text })];
+      if (signature) return [this.chunk({ reasoning_signature: signature })];
+    }
+    return [];
+  }
+
+  private start(): ChatCompletionChunk[] {
+    if (this.started) return [];
+    this.started = true;
+    return [this.chunk({ role: 'assistant', content: '' })];
+  }
+
+  private closeThinking(): ChatCompletionChunk[] {
+    if (!this.thinking) return [];
+    this.thinking = false;
+    return [this.chunk({ content: '</think>' })];
+  }
+
+  private base(): Omit<ChatCompletionChunk, 'choices'> {
+    return { id: this.ctx.id, object: 'chat.completion.chunk', created: this.ctx.created, model: this.ctx.model, system_fingerprint: null };
+  }
+
+  private chunk(delta: ChunkDelta, finish: FinishReason | null = null): ChatCompletionChunk {
+    const chunk: ChatCompletionChunk = { ...this.base(), choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] };
+    if (this.ctx.includeUsage) chunk.usage = null;
+    return chunk;
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * A Converse response replayed as ConverseStream events, for models that cannot stream tool use: the
+ * client still gets a well-formed stream, just in one burst.
+ */
+import type { ConverseResponse, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+
+export function* responseAsEvents(res: ConverseResponse): Generator<ConverseStreamOutput> {
+  yield { messageStart: { role: 'assistant' } };
+  const blocks = res.output?.message?.content ?? [];
+  for (const [contentBlockIndex, block] of blocks.entries()) {
+    if (block.toolUse) {
+      const { toolUseId, name, input } = block.toolUse;
+      yield { contentBlockStart: { contentBlockIndex, start: { toolUse: { toolUseId, name } } } };
+      yield { contentBlockDelta: { contentBlockIndex, delta: { toolUse: { input: JSON.stringify(input ?? {}) } } } };
+    } else if (block.text !== undefined) {
+      yield { contentBlockDelta: { contentBlockIndex, delta: { text: block.text } } };
+    } else if (block.reasoningContent?.reasoningText) {
+      const { text, signature } = block.reasoningContent.reasoningText;
+      if (text) yield { contentBlockDelta: { contentBlockIndex, delta: { reasoningContent: { text } } } };
+      if (signature) yield { contentBlockDelta: { contentBlockIndex, delta: { reasoningContent: { signature } } } };
+    } else continue;
+    yield { contentBlockStop: { contentBlockIndex } };
+  }
+  yield { messageStop: { stopReason: res.stopReason } };
+  yield { metadata: { usage: res.usage, metrics: res.metrics ?? { latencyMs: 0 } } };
+}
