@@ -59,7 +59,7 @@ const jsonMap = z
   });
 
 const envSchema = z.object({
-  PORT: int(8000, 1, 65535),
+  PORT: int(8000, 0, 65535),
   HOST: z.string().optional().default('0.0.0.0'),
   API_ROUTE_PREFIX: z
     .string()
