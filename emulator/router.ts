@@ -57,8 +57,9 @@ export function createRouter(state: EmulatorState, lifetime: AbortSignal): (exch
       });
     }
     if (list !== undefined) {
+      const result = list.list(state, exchange.query);
       exchange.start(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId() });
-      exchange.end(JSON.stringify(list.list(state, exchange.query)));
+      exchange.end(JSON.stringify(result));
       return;
     }
     const signal = AbortSignal.any([exchange.signal, lifetime]);

@@ -28,7 +28,8 @@ function fnv1a(text: string): number {
 
 /** Quantized forms, as Cohere's embedding_types return them. */
 export const quantize = {
-  int8: (v: number[]): number[] => v.map((x) => Math.round(x * 127)),
+  // `+ 0` turns -0 into 0, which is what JSON would carry anyway.
+  int8: (v: number[]): number[] => v.map((x) => Math.round(x * 127) + 0),
   uint8: (v: number[]): number[] => v.map((x) => Math.round(x * 127) + 128),
   /** One bit per dimension (1 when positive), packed 8 to a byte, most significant first. */
   ubinary: (v: number[]): number[] => {

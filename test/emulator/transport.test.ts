@@ -1,0 +1,150 @@
+import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import http2 from 'node:http2';
+import path from 'node:path';
+import { startEmulator, type EmulatorStats, type RecordedRequest } from '../../emulator';
+import { runtimeClient, useEmulator, userMessage } from './helpers';
+
+const ctx = useEmulator();
+const converseBody = (text: string) => JSON.stringify({ messages: [userMessage(text)] });
+
+/** Plain HTTP/1.1 request on a given agent (keep-alive or not). */
+function h1(url: string, opts: { method?: string; body?: string; agent?: http.Agent } = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; socketPort?: number }>((resolve, reject) => {
+    const req = http.request(url, { method: opts.method ?? 'GET', agent: opts.agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, socketPort: req.socket?.localPort }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+describe('control API over HTTP', () => {
+  it('enqueues a reply another process can script', async () => {
+    const { url } = ctx.emulator();
+    const queued = await h1(`${url}/__emulator/enqueue`, {
+      method: 'POST',
+      body: JSON.stringify({ reply: { content: [{ text: 'from afar' }] }, modelId: 'amazon.nova-lite-v1:0' }),
+    });
+    expect(JSON.parse(queued.body)).toEqual({ queued: 1 });
+    const res = await ctx.client('h2').send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: [userMessage('q')] }));
+    expect(res.output?.message?.content).toEqual([{ text: 'from afar' }]);
+  });
+
+  it('reports requests and stats, applies defaults and resets', async () => {
+    const { url } = ctx.emulator();
+    await h1(`${url}/__emulator/defaults`, { method: 'POST', body: JSON.stringify({ replyText: 'Configured' }) });
+    const res = await ctx.client('http/1.1').send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: [userMessage('q')] }));
+    expect(res.output?.message?.content).toEqual([{ text: 'Configured' }]);
+
+    const requests = JSON.parse((await h1(`${url}/__emulator/requests`)).body) as RecordedRequest[];
+    expect(requests).toEqual([expect.objectContaining({ operation: 'converse', modelId: 'amazon.nova-lite-v1:0', protocol: 'http/1.1' })]);
+    const stats = JSON.parse((await h1(`${url}/__emulator/stats`)).body) as EmulatorStats;
+    expect(stats).toEqual({ openStreams: 0, inFlight: 0, requestCount: 1 });
+
+    await h1(`${url}/__emulator/reset`, { method: 'POST' });
+    expect(ctx.emulator().requests).toEqual([]);
+    const after = await ctx.client('h2').send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: [userMessage('q')] }));
+    expect(after.output?.message?.content).toEqual([{ text: 'Emulated reply to: q' }]);
+  });
+
+  it.each([
+    ['GET', '/__emulator/nope', '', 404],
+    ['GET', '/__emulator/reset', '', 405],
+    ['POST', '/__emulator/enqueue', '{"reply":5}', 400],
+    ['POST', '/__emulator/defaults', 'not json', 400],
+  ])('%s %s %s answers %i', async (method, route, body, status) => {
+    const res = await h1(`${ctx.emulator().url}${route}`, { method, body });
+    expect(res.status).toBe(status);
+  });
+});
+
+describe('wire details', () => {
+  it('answers an unknown route with a typed 404', async () => {
+    const res = await h1(`${ctx.emulator().url}/guardrails`);
+    expect(res.status).toBe(404);
+    expect(res.headers['x-amzn-errortype']).toBe('UnknownOperationException');
+  });
+
+  it('accepts unsigned requests and reports the embedding token count header', async () => {
+    const res = await h1(`${ctx.emulator().url}/model/amazon.titan-embed-text-v2%3A0/invoke`, {
+      method: 'POST',
+      body: JSON.stringify({ inputText: 'five words in this text' }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-amzn-bedrock-input-token-count']).toBe('5');
+  });
+
+  it('keeps HTTP/1.1 connections alive across requests', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const url = `${ctx.emulator().url}/model/amazon.nova-micro-v1%3A0/converse`;
+    const ports = [];
+    for (let i = 0; i < 3; i += 1) ports.push((await h1(url, { method: 'POST', body: converseBody(`n${i}`), agent })).socketPort);
+    agent.destroy();
+    expect(new Set(ports).size).toBe(1);
+  });
+
+  it('serves many concurrent streams on one HTTP/2 session', async () => {
+    const session = http2.connect(ctx.emulator().url);
+    const one = (i: number) =>
+      new Promise<string>((resolve, reject) => {
+        const stream = session.request({ ':method': 'POST', ':path': '/model/amazon.nova-micro-v1%3A0/converse' });
+        let body = '';
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => (body += chunk));
+        stream.on('end', () => resolve(body));
+        stream.on('error', reject);
+        stream.end(converseBody(`question ${i}`));
+      });
+    ctx.emulator().setDefaults({ latencyMs: 30 });
+    const bodies = await Promise.all(Array.from({ length: 50 }, (_, i) => one(i)));
+    session.close();
+    expect(bodies.map((b) => (JSON.parse(b) as { output: { message: { content: Array<{ text: string }> } } }).output.message.content[0].text)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `Emulated reply to: question ${i}`),
+    );
+  });
+});
+
+describe('lifecycle', () => {
+  it('close() ends idle keep-alive and HTTP/2 connections promptly', async () => {
+    const emulator = await startEmulator();
+    const agent = new http.Agent({ keepAlive: true });
+    await h1(`${emulator.url}/__emulator/stats`, { agent });
+    const client = runtimeClient(emulator, 'h2');
+    emulator.enqueue({ content: [{ text: 'slow' }], latencyMs: 10_000 });
+    const pending = client.send(new ConverseCommand({ modelId: 'amazon.nova-micro-v1:0', messages: [userMessage('q')] }));
+    pending.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await emulator.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    await expect(pending).rejects.toThrow();
+    agent.destroy();
+    client.destroy();
+  });
+
+  it('runs as a CLI on PORT and stops on SIGTERM', async () => {
+    const root = path.resolve(__dirname, '../..');
+    const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'emulator/main.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        const match = /http:\/\/[\d.]+:\d+/.exec(chunk.toString());
+        if (match) resolve(match[0]);
+      });
+      child.on('exit', (code) => reject(new Error(`exited with ${code}`)));
+    });
+    const stats = await h1(`${url}/__emulator/stats`);
+    expect(JSON.parse(stats.body)).toEqual({ openStreams: 0, inFlight: 0, requestCount: 0 });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 20_000);
+});
