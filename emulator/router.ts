@@ -5,18 +5,29 @@ import { BedrockError, requestId, sendError } from './errors';
 import type { Exchange } from './exchange';
 import { invoke } from './invoke';
 import type { EmulatorState } from './state';
-import type { Operation } from './types';
+import type { Operation, ScriptableOperation } from './types';
 
 const MODEL_ROUTE = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/;
-const MODEL_HANDLERS: Readonly<Record<string, (call: ModelCall) => Promise<void>>> = {
+const MODEL_HANDLERS: Readonly<Record<ScriptableOperation, (call: ModelCall) => Promise<void>>> = {
   converse,
   'converse-stream': converseStream,
   invoke,
 };
-const LIST_ROUTES: Readonly<Record<string, { operation: Operation; list: typeof listFoundationModels | typeof listInferenceProfiles }>> = {
+const LIST_ROUTES: Readonly<Record<string, { operation: Operation; list: (state: EmulatorState, query: URLSearchParams) => object }>> = {
   '/foundation-models': { operation: 'list-foundation-models', list: listFoundationModels },
   '/inference-profiles': { operation: 'list-inference-profiles', list: listInferenceProfiles },
 };
+
+type Route =
+  | { kind: 'model'; operation: ScriptableOperation; modelId: string }
+  | { kind: 'list'; operation: Operation; list: (state: EmulatorState, query: URLSearchParams) => object };
+
+function match(exchange: Exchange): Route | undefined {
+  const model = exchange.method === 'POST' ? MODEL_ROUTE.exec(exchange.rawPath) : null;
+  if (model) return { kind: 'model', operation: model[2] as ScriptableOperation, modelId: decodeURIComponent(model[1]) };
+  const list = exchange.method === 'GET' ? LIST_ROUTES[exchange.rawPath] : undefined;
+  return list && { kind: 'list', ...list };
+}
 
 function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
@@ -30,9 +41,8 @@ function parseJson(raw: Buffer): unknown {
 /** Routes one exchange; every Bedrock call is recorded and counted in flight until its response closes. */
 export function createRouter(state: EmulatorState, lifetime: AbortSignal): (exchange: Exchange) => void {
   async function route(exchange: Exchange): Promise<void> {
-    const model = exchange.method === 'POST' ? MODEL_ROUTE.exec(exchange.rawPath) : null;
-    const list = exchange.method === 'GET' ? LIST_ROUTES[exchange.rawPath] : undefined;
-    if (!model && !list) {
+    const matched = match(exchange);
+    if (matched === undefined) {
       sendError(exchange, new BedrockError('UnknownOperationException', `No emulated operation for ${exchange.method} ${exchange.rawPath}`, 404));
       return;
     }
@@ -41,29 +51,28 @@ export function createRouter(state: EmulatorState, lifetime: AbortSignal): (exch
       state.inFlight -= 1;
     });
     const raw = await exchange.body();
-    const operation = model ? (model[2] as Operation) : (list as { operation: Operation }).operation;
-    const modelId = model ? decodeURIComponent(model[1]) : undefined;
     let body: unknown;
     try {
       body = parseJson(raw);
     } finally {
+      // Recorded even when malformed, so a test can see what the gateway actually sent.
       state.record({
-        operation,
-        modelId,
+        operation: matched.operation,
+        modelId: matched.kind === 'model' ? matched.modelId : undefined,
         body: body ?? (raw.length > 0 ? raw.toString('utf8') : undefined),
         query: Object.fromEntries(exchange.query),
         headers: exchange.headers,
         protocol: exchange.protocol,
       });
     }
-    if (list !== undefined) {
-      const result = list.list(state, exchange.query);
+    if (matched.kind === 'list') {
+      const result = matched.list(state, exchange.query);
       exchange.start(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId() });
       exchange.end(JSON.stringify(result));
       return;
     }
     const signal = AbortSignal.any([exchange.signal, lifetime]);
-    await MODEL_HANDLERS[operation]({ exchange, state, modelId: modelId ?? '', body, signal });
+    await MODEL_HANDLERS[matched.operation]({ exchange, state, modelId: matched.modelId, body, signal });
   }
 
   return (exchange) => {

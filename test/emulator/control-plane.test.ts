@@ -5,7 +5,7 @@ import {
   type BedrockClient,
   type InferenceProfileSummary,
 } from '@aws-sdk/client-bedrock';
-import { defaultInferenceProfiles, startEmulator, type Emulator } from '../../emulator';
+import { defaultFoundationModels, defaultInferenceProfiles, startEmulator, type Emulator } from '../../emulator';
 import { controlClient } from './helpers';
 
 let emulator: Emulator;
@@ -55,8 +55,8 @@ describe('ListFoundationModels', () => {
   });
 
   it('serves what a test sets', async () => {
-    const [first] = (await client.send(new ListFoundationModelsCommand({}))).modelSummaries ?? [];
-    emulator.setFoundationModels([{ ...(first as never), modelId: 'acme.only-v1' }]);
+    const [first] = defaultFoundationModels();
+    emulator.setFoundationModels([{ ...first, modelId: 'acme.only-v1' }]);
     const res = await client.send(new ListFoundationModelsCommand({}));
     expect(res.modelSummaries?.map((m) => m.modelId)).toEqual(['acme.only-v1']);
   });

@@ -13,7 +13,7 @@ const ctx = useEmulator();
 async function collect(stream: AsyncIterable<ConverseStreamOutput> | undefined) {
   const events: Array<{ name: string; at: number; event: ConverseStreamOutput }> = [];
   for await (const event of stream ?? []) {
-    const name = Object.keys(event).find((key) => key !== '$unknown' && (event as Record<string, unknown>)[key] !== undefined);
+    const name = Object.entries(event).find(([key, value]) => key !== '$unknown' && value !== undefined)?.[0];
     events.push({ name: name ?? '?', at: Date.now(), event });
   }
   return events;

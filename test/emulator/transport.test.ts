@@ -1,10 +1,11 @@
-import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import { BedrockClient, ListFoundationModelsCommand } from '@aws-sdk/client-bedrock';
+import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import http2 from 'node:http2';
 import path from 'node:path';
 import { startEmulator, type EmulatorStats, type RecordedRequest } from '../../emulator';
-import { runtimeClient, useEmulator, userMessage } from './helpers';
+import { credentials, eventually, runtimeClient, useEmulator, userMessage } from './helpers';
 
 const ctx = useEmulator();
 const converseBody = (text: string) => JSON.stringify({ messages: [userMessage(text)] });
@@ -106,6 +107,45 @@ describe('wire details', () => {
     expect(bodies.map((b) => (JSON.parse(b) as { output: { message: { content: Array<{ text: string }> } } }).output.message.content[0].text)).toEqual(
       Array.from({ length: 50 }, (_, i) => `Emulated reply to: question ${i}`),
     );
+  });
+});
+
+describe('SDK clients', () => {
+  it('find the emulator through the standard endpoint variables', async () => {
+    const saved = { runtime: process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME, control: process.env.AWS_ENDPOINT_URL_BEDROCK };
+    process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = ctx.emulator().url;
+    process.env.AWS_ENDPOINT_URL_BEDROCK = ctx.emulator().url;
+    const runtime = new BedrockRuntimeClient({ region: 'us-east-1', credentials });
+    const control = new BedrockClient({ region: 'us-east-1', credentials });
+    try {
+      const res = await runtime.send(new ConverseCommand({ modelId: 'amazon.nova-micro-v1:0', messages: [userMessage('env')] }));
+      expect(res.output?.message?.content).toEqual([{ text: 'Emulated reply to: env' }]);
+      expect((await control.send(new ListFoundationModelsCommand({}))).modelSummaries?.length).toBeGreaterThan(0);
+    } finally {
+      runtime.destroy();
+      control.destroy();
+      for (const [key, value] of [['AWS_ENDPOINT_URL_BEDROCK_RUNTIME', saved.runtime], ['AWS_ENDPOINT_URL_BEDROCK', saved.control]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+
+  it('stream concurrently through the default h2 handler', async () => {
+    const emulator = ctx.emulator();
+    emulator.setDefaults({ deltaDelayMs: 20 });
+    const client = ctx.client('h2');
+    const texts = Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const res = await client.send(new ConverseStreamCommand({ modelId: 'amazon.nova-micro-v1:0', messages: [userMessage(`q${i} a b c`)] }));
+        let text = '';
+        for await (const event of res.stream ?? []) text += event.contentBlockDelta?.delta?.text ?? '';
+        return text;
+      }),
+    );
+    await eventually(() => emulator.openStreams === 20);
+    expect(await texts).toEqual(Array.from({ length: 20 }, (_, i) => `Emulated reply to: q${i} a b c`));
+    await eventually(() => emulator.openStreams === 0);
   });
 });
 
