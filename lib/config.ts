@@ -1,0 +1,306 @@
+/**
+ * CDK context → one typed, validated GatewayConfig. Every problem is collected and reported together,
+ * each naming the context keys to change, so a synth never half-succeeds on a bad combination.
+ */
+import { defaultModelsForRegion } from '../lambda/src/bedrock/region-defaults';
+import { ContextGetter, ContextReader, cidrsOverlap, isIpv4Cidr, likelyTypo } from './config-values';
+
+export const TARGETS = ['lambda', 'fargate', 'lambda-url'] as const;
+export type Target = (typeof TARGETS)[number];
+
+export type NetworkConfig =
+  /** A new VPC with public subnets (and private ones behind NAT gateways only when natGateways > 0). */
+  | { readonly kind: 'new-vpc'; readonly natGateways: number }
+  /** An existing VPC and existing public subnets. */
+  | { readonly kind: 'existing-subnets'; readonly vpcId: string; readonly publicSubnetIds: readonly string[] }
+  /** New public subnets in an existing VPC, routed to its existing internet gateway. */
+  | { readonly kind: 'new-subnets'; readonly vpcId: string; readonly internetGatewayId: string; readonly subnetCidrs: readonly string[] };
+
+export type ApiKeySource =
+  | { readonly kind: 'generated' }
+  | { readonly kind: 'secret'; readonly secretArn: string; readonly kmsKeyArn?: string }
+  | { readonly kind: 'parameter'; readonly parameterName: string; readonly kmsKeyArn?: string };
+
+export interface LoadBalancerConfig {
+  readonly certificateArn?: string;
+  readonly allowedCidrs: readonly string[];
+  readonly internal: boolean;
+  readonly idleTimeoutSeconds: number;
+  readonly accessLogs: boolean;
+}
+
+export interface ModelConfig {
+  readonly defaultModel?: string;
+  readonly defaultEmbeddingModel?: string;
+  readonly enableCrossRegionInference: boolean;
+  readonly enableApplicationInferenceProfiles: boolean;
+  readonly enablePromptCaching: boolean;
+  readonly modelAllowlist: readonly string[];
+}
+
+export interface LambdaSizing {
+  readonly memorySize: number;
+  readonly timeoutSeconds: number;
+}
+
+export interface FargateSizing {
+  readonly cpu: number;
+  readonly memory: number;
+  readonly desiredCount: number;
+  readonly maxCount: number;
+}
+
+export interface GatewayConfig {
+  readonly stackName: string;
+  readonly target: Target;
+  readonly account?: string;
+  readonly region?: string;
+  /** AZs for new subnets; absent means "the Region's first AZs", resolved at deploy time. */
+  readonly availabilityZones?: readonly string[];
+  /** Absent for lambda-url, which needs no VPC. */
+  readonly network?: NetworkConfig;
+  /** Absent for lambda-url, which has no load balancer. */
+  readonly loadBalancer?: LoadBalancerConfig;
+  readonly apiKey: ApiKeySource;
+  readonly models: ModelConfig;
+  /** Present for lambda and lambda-url. */
+  readonly lambda?: LambdaSizing;
+  /** Present for fargate. */
+  readonly fargate?: FargateSizing;
+  readonly logRetentionDays: number;
+  readonly logLevel: string;
+  /** Run the cdk-nag AwsSolutions checks during synth. */
+  readonly nag: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid context for the gateway app:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const NETWORK_KEYS = ['vpcId', 'publicSubnetIds', 'internetGatewayId', 'subnetCidrs', 'natGateways', 'availabilityZones'] as const;
+const ALB_KEYS = ['certificateArn', 'allowedCidrs', 'internal', 'idleTimeout', 'accessLogs'] as const;
+const LAMBDA_KEYS = ['memorySize', 'timeout'] as const;
+const FARGATE_KEYS = ['cpu', 'memory', 'desiredCount', 'maxCount'] as const;
+
+/** Every context key the app reads; documented in docs/deploy.md. */
+export const CONTEXT_KEYS: readonly string[] = [
+  'stackName', 'target', 'account', 'region', 'nag', 'logRetentionDays', 'logLevel',
+  ...NETWORK_KEYS, ...ALB_KEYS, ...LAMBDA_KEYS, ...FARGATE_KEYS,
+  'apiKeySecretArn', 'apiKeyParamName', 'apiKeyKmsKeyArn',
+  'defaultModel', 'defaultEmbeddingModel', 'enableCrossRegionInference', 'enableApplicationInferenceProfiles',
+  'enablePromptCaching', 'modelAllowlist',
+];
+
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** Valid Fargate memory sizes (MiB) for each CPU size. */
+const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: range(1024, 4096, 1024),
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+
+function range(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v += step) out.push(v);
+  return out;
+}
+
+const PARTITION = 'arn:aws[a-z-]*';
+const RE = {
+  stackName: /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
+  account: /^\d{12}$/,
+  region: /^[a-z]{2}(-[a-z]+)+-\d+$/,
+  az: /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/,
+  vpcId: /^vpc-[0-9a-f]{8,17}$/,
+  subnetId: /^subnet-[0-9a-f]{8,17}$/,
+  igwId: /^igw-[0-9a-f]{8,17}$/,
+  secretArn: new RegExp(`^${PARTITION}:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`),
+  paramName: /^\/?[A-Za-z0-9_.\-/]{1,2047}$/,
+  kmsKeyArn: new RegExp(`^${PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]+$`),
+  certificateArn: new RegExp(`^${PARTITION}:acm:[a-z0-9-]+:\\d{12}:certificate/[A-Za-z0-9-]+$`),
+  modelId: /^[A-Za-z0-9:._/-]+$/,
+  modelPattern: /^[A-Za-z0-9:._/*?-]+$/,
+};
+
+/** Reads and validates the context; throws ConfigError listing every problem. */
+export function parseConfig(get: ContextGetter, presentKeys: readonly string[] = []): GatewayConfig {
+  const r = new ContextReader(get);
+  for (const key of presentKeys) {
+    const meant = likelyTypo(key, CONTEXT_KEYS);
+    if (meant) r.issue(key, `unknown context key (did you mean ${meant}?)`);
+  }
+
+  const stackName = r.string('stackName', RE.stackName, 'a CloudFormation stack name') ?? 'BedrockGateway';
+  const targetRaw = r.string('target') ?? 'lambda';
+  const target = (TARGETS as readonly string[]).includes(targetRaw) ? (targetRaw as Target) : undefined;
+  if (!target) r.issue('target', `must be one of ${TARGETS.join(', ')}, got ${JSON.stringify(targetRaw)}`);
+
+  const account = r.string('account', RE.account, 'a 12-digit AWS account id');
+  const region = r.string('region', RE.region, 'an AWS Region name such as us-east-1');
+  if (r.has('account') && !r.has('region')) r.issue(['account', 'region'], 'account is only used together with region');
+
+  const apiKey = parseApiKey(r, region);
+  const models = parseModels(r, region);
+  const logRetentionDays = r.int('logRetentionDays', 30, 1, 3653);
+  if (!RETENTION_DAYS.includes(logRetentionDays)) r.issue('logRetentionDays', `must be one of ${RETENTION_DAYS.join(', ')}`);
+  const logLevel = (r.string('logLevel', /^(debug|info|warn|error|silent)$/i, 'one of DEBUG, INFO, WARN, ERROR, SILENT') ?? 'INFO').toUpperCase();
+  const nag = r.bool('nag', true);
+
+  let network: NetworkConfig | undefined;
+  let loadBalancer: LoadBalancerConfig | undefined;
+  let availabilityZones: string[] | undefined;
+  let lambda: LambdaSizing | undefined;
+  let fargate: FargateSizing | undefined;
+
+  if (target === 'lambda-url') {
+    const misplaced = [...NETWORK_KEYS, ...ALB_KEYS].filter((k) => r.has(k));
+    if (misplaced.length > 0) r.issue(['target', ...misplaced], 'target=lambda-url has no VPC or load balancer, so these keys do not apply');
+  } else if (target) {
+    availabilityZones = parseAvailabilityZones(r, region);
+    network = parseNetwork(r, target, availabilityZones);
+    loadBalancer = parseLoadBalancer(r, region);
+  }
+
+  if (target === 'fargate') {
+    const misplaced = LAMBDA_KEYS.filter((k) => r.has(k));
+    if (misplaced.length > 0) r.issue(['target', ...misplaced], 'these keys size a Lambda function and do not apply to target=fargate (use cpu and memory)');
+    fargate = parseFargate(r);
+  } else if (target) {
+    const misplaced = FARGATE_KEYS.filter((k) => r.has(k));
+    if (misplaced.length > 0) r.issue(['target', ...misplaced], `these keys size a Fargate service and do not apply to target=${target} (use memorySize and timeout)`);
+    lambda = { memorySize: r.int('memorySize', 1024, 128, 10240), timeoutSeconds: r.int('timeout', 600, 1, 900) };
+  }
+
+  if (target === 'lambda' && lambda && loadBalancer && loadBalancer.idleTimeoutSeconds < lambda.timeoutSeconds) {
+    r.issue(['idleTimeout', 'timeout'], `the load balancer would close connections (idleTimeout=${loadBalancer.idleTimeoutSeconds}s) before the function may finish (timeout=${lambda.timeoutSeconds}s)`);
+  }
+
+  if (r.issues.length > 0 || !target) throw new ConfigError(r.issues);
+  return { stackName, target, account, region, availabilityZones, network, loadBalancer, apiKey, models, lambda, fargate, logRetentionDays, logLevel, nag };
+}
+
+function parseApiKey(r: ContextReader, region: string | undefined): ApiKeySource {
+  const secretArn = r.string('apiKeySecretArn', RE.secretArn, 'a Secrets Manager secret ARN');
+  const rawParam = r.string('apiKeyParamName');
+  let parameterName: string | undefined;
+  if (rawParam?.startsWith('arn:')) r.issue('apiKeyParamName', 'give the parameter name (e.g. /gateway/api-key), not its ARN');
+  else if (rawParam !== undefined && !RE.paramName.test(rawParam)) r.issue('apiKeyParamName', `${JSON.stringify(rawParam)} is not an SSM parameter name`);
+  else parameterName = rawParam;
+  const kmsKeyArn = r.string('apiKeyKmsKeyArn', RE.kmsKeyArn, 'a KMS key ARN');
+
+  if (r.has('apiKeySecretArn') && r.has('apiKeyParamName')) {
+    r.issue(['apiKeySecretArn', 'apiKeyParamName'], 'give one API key source, not both');
+  }
+  if (r.has('apiKeyKmsKeyArn') && !r.has('apiKeySecretArn') && !r.has('apiKeyParamName')) {
+    r.issue(['apiKeyKmsKeyArn', 'apiKeySecretArn', 'apiKeyParamName'], 'a KMS key only applies to an existing secret or parameter');
+  }
+  if (region && secretArn && secretArn.split(':')[3] !== region) {
+    r.issue(['apiKeySecretArn', 'region'], `the secret is in ${secretArn.split(':')[3]} but the stack deploys to ${region}`);
+  }
+  if (secretArn) return { kind: 'secret', secretArn, kmsKeyArn };
+  if (parameterName) return { kind: 'parameter', parameterName, kmsKeyArn };
+  return { kind: 'generated' };
+}
+
+function parseModels(r: ContextReader, region: string | undefined): ModelConfig {
+  const enableCrossRegionInference = r.bool('enableCrossRegionInference', true);
+  // The Region table holds inference profiles, so it only applies while cross-Region inference is on.
+  const regional = region && enableCrossRegionInference ? defaultModelsForRegion(region) : undefined;
+  return {
+    defaultModel: r.string('defaultModel', RE.modelId, 'a model id, inference profile id or ARN') ?? regional?.chatModel,
+    defaultEmbeddingModel: r.string('defaultEmbeddingModel', RE.modelId, 'a model id, inference profile id or ARN') ?? regional?.embeddingModel,
+    enableCrossRegionInference,
+    enableApplicationInferenceProfiles: r.bool('enableApplicationInferenceProfiles', true),
+    enablePromptCaching: r.bool('enablePromptCaching', false),
+    modelAllowlist: r.list('modelAllowlist', RE.modelPattern, 'a model id or glob pattern') ?? [],
+  };
+}
+
+function parseAvailabilityZones(r: ContextReader, region: string | undefined): string[] | undefined {
+  const azs = r.list('availabilityZones', RE.az, 'an Availability Zone name such as us-east-1a');
+  if (azs && azs.length < 2) r.issue('availabilityZones', 'a load balancer needs at least two Availability Zones');
+  if (azs && region && azs.some((az) => !az.startsWith(region))) r.issue(['availabilityZones', 'region'], `every Availability Zone must be in ${region}`);
+  return azs;
+}
+
+function parseNetwork(r: ContextReader, target: Target, azs: readonly string[] | undefined): NetworkConfig | undefined {
+  const vpcId = r.string('vpcId', RE.vpcId, 'a VPC id such as vpc-0123456789abcdef0');
+  const publicSubnetIds = r.list('publicSubnetIds', RE.subnetId, 'a subnet id such as subnet-0123456789abcdef0');
+  const internetGatewayId = r.string('internetGatewayId', RE.igwId, 'an internet gateway id such as igw-0123456789abcdef0');
+  const subnetCidrs = r.list('subnetCidrs');
+  const natGateways = r.int('natGateways', 0, 0, 3);
+  const given = (k: string) => r.has(k);
+
+  if (!given('vpcId')) {
+    const orphans = ['publicSubnetIds', 'internetGatewayId', 'subnetCidrs'].filter(given);
+    if (orphans.length > 0) r.issue([...orphans, 'vpcId'], 'these keys describe an existing VPC: give vpcId too');
+    if (given('natGateways') && target !== 'fargate') r.issue(['natGateways', 'target'], 'NAT gateways only serve Fargate tasks; the Lambda function runs outside the VPC');
+    if (azs && natGateways > azs.length) r.issue(['natGateways', 'availabilityZones'], 'at most one NAT gateway per Availability Zone');
+    if (natGateways > 2 && !azs) r.issue(['natGateways', 'availabilityZones'], 'the new VPC spans two Availability Zones unless availabilityZones lists more');
+    return { kind: 'new-vpc', natGateways };
+  }
+
+  if (given('natGateways')) r.issue(['natGateways', 'vpcId'], 'natGateways only applies to a new VPC (the existing VPC keeps its own routing)');
+  const bySubnets = given('publicSubnetIds');
+  const byCidrs = given('internetGatewayId') || given('subnetCidrs');
+  if (bySubnets && byCidrs) {
+    r.issue(['publicSubnetIds', 'internetGatewayId', 'subnetCidrs'], 'either use existing subnets (publicSubnetIds) or create new ones (internetGatewayId and subnetCidrs), not both');
+    return undefined;
+  }
+  if (!bySubnets && !byCidrs) {
+    r.issue(['vpcId', 'publicSubnetIds', 'internetGatewayId', 'subnetCidrs'], 'with vpcId, give publicSubnetIds, or internetGatewayId and subnetCidrs');
+    return undefined;
+  }
+  if (bySubnets) {
+    if (publicSubnetIds && publicSubnetIds.length < 2) r.issue('publicSubnetIds', 'a load balancer needs subnets in at least two Availability Zones');
+    if (publicSubnetIds && azs && azs.length !== publicSubnetIds.length) r.issue(['availabilityZones', 'publicSubnetIds'], 'give one Availability Zone per subnet, in the same order');
+    return vpcId && publicSubnetIds ? { kind: 'existing-subnets', vpcId, publicSubnetIds } : undefined;
+  }
+  if (!given('internetGatewayId') || !given('subnetCidrs')) {
+    r.issue(['internetGatewayId', 'subnetCidrs'], 'new subnets in an existing VPC need both the internet gateway and the subnet CIDR blocks');
+    return undefined;
+  }
+  if (subnetCidrs) {
+    const bad = subnetCidrs.filter((c) => !isIpv4Cidr(c) || Number(c.split('/')[1]) < 16 || Number(c.split('/')[1]) > 28);
+    if (bad.length > 0) r.issue('subnetCidrs', `${bad.join(', ')}: each must be an IPv4 CIDR block from /16 to /28`);
+    else if (subnetCidrs.some((a, i) => subnetCidrs.slice(i + 1).some((b) => cidrsOverlap(a, b)))) r.issue('subnetCidrs', 'the blocks overlap');
+    if (subnetCidrs.length < 2) r.issue('subnetCidrs', 'a load balancer needs subnets in at least two Availability Zones');
+    if (azs && azs.length !== subnetCidrs.length) r.issue(['availabilityZones', 'subnetCidrs'], 'give one Availability Zone per CIDR block, in the same order');
+  }
+  return vpcId && internetGatewayId && subnetCidrs ? { kind: 'new-subnets', vpcId, internetGatewayId, subnetCidrs } : undefined;
+}
+
+function parseLoadBalancer(r: ContextReader, region: string | undefined): LoadBalancerConfig {
+  const allowedCidrs = r.list('allowedCidrs') ?? ['0.0.0.0/0'];
+  const bad = allowedCidrs.filter((c) => !isIpv4Cidr(c));
+  if (bad.length > 0) r.issue('allowedCidrs', `${bad.join(', ')}: each must be an IPv4 CIDR block such as 203.0.113.0/24`);
+  if (allowedCidrs.length === 0) r.issue('allowedCidrs', 'list at least one CIDR block');
+  const certificateArn = r.string('certificateArn', RE.certificateArn, 'an ACM certificate ARN');
+  if (region && certificateArn && certificateArn.split(':')[3] !== region) {
+    r.issue(['certificateArn', 'region'], `the certificate is in ${certificateArn.split(':')[3]} but the load balancer deploys to ${region}`);
+  }
+  const accessLogs = r.bool('accessLogs', false);
+  // The log-delivery principal of the bucket policy differs per Region, so it must be known at synth.
+  if (accessLogs && !region) r.issue(['accessLogs', 'region'], 'access logs need the Region at synth time: add -c region=<your region>');
+  return { certificateArn, allowedCidrs, internal: r.bool('internal', false), idleTimeoutSeconds: r.int('idleTimeout', 900, 1, 4000), accessLogs };
+}
+
+function parseFargate(r: ContextReader): FargateSizing {
+  const cpu = r.int('cpu', 512, 256, 16384);
+  const memory = r.int('memory', cpu === 256 ? 512 : cpu * 2, 512, 122880);
+  const valid = FARGATE_MEMORY[cpu];
+  if (!valid) r.issue('cpu', `must be one of ${Object.keys(FARGATE_MEMORY).join(', ')}`);
+  else if (!valid.includes(memory)) r.issue(['cpu', 'memory'], `Fargate accepts memory ${valid[0]}-${valid[valid.length - 1]} MiB in steps of ${valid[1] - valid[0]} for cpu=${cpu}, got ${memory}`);
+  const desiredCount = r.int('desiredCount', 1, 1, 100);
+  const maxCount = r.int('maxCount', Math.max(4, desiredCount), 1, 100);
+  if (maxCount < desiredCount) r.issue(['desiredCount', 'maxCount'], `maxCount (${maxCount}) must be at least desiredCount (${desiredCount})`);
+  return { cpu, memory, desiredCount, maxCount };
+}

@@ -1,0 +1,139 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { IgnoreMode } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { FargateSizing } from '../config';
+import { REPO_ROOT } from './gateway-function';
+
+/** The port the Node server listens on inside the container. */
+export const CONTAINER_PORT = 8000;
+
+/**
+ * Kept out of the image build context (on top of .dockerignore) so that staging the asset copies only the
+ * sources the Dockerfile needs.
+ */
+export const IMAGE_EXCLUDES = ['node_modules', 'cdk.out', '.git', 'test', 'bench', 'coverage', 'dist', 'docs', 'emulator', 'scripts'];
+
+/** Health probe run inside the container; Node 22 has fetch, so the image needs no curl. */
+const HEALTH_PROBE = `fetch('http://127.0.0.1:${CONTAINER_PORT}/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
+
+export interface FargateTargetProps {
+  readonly vpc: ec2.IVpc;
+  /** Subnets for the tasks. */
+  readonly subnets: ec2.SubnetSelection;
+  /** Give tasks a public IP (public subnets without NAT). */
+  readonly assignPublicIp: boolean;
+  /** The load balancer listener that forwards every request to the service. */
+  readonly listener: elbv2.ApplicationListener;
+  /** Task size and scaling bounds. */
+  readonly sizing: FargateSizing;
+  /** Environment for the server (models, flags). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** The API key, injected as the API_KEY environment variable at task start. */
+  readonly apiKeySecret: ecs.Secret;
+  /**
+   * Log retention.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Requests per task per minute above which the service scales out.
+   * @default 600
+   */
+  readonly requestsPerTarget?: number;
+}
+
+/** The Node server from the repository's Dockerfile as an arm64 Fargate service behind the load balancer. */
+export class FargateTarget extends Construct {
+  readonly service: ecs.FargateService;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  constructor(scope: Construct, id: string, props: FargateTargetProps) {
+    super(scope, id);
+    const { sizing } = props;
+    const cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: sizing.cpu,
+      memoryLimitMiB: sizing.memory,
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: 'The plain environment holds only non-secret settings (model ids, feature flags, port); the API key arrives as an ECS secret.',
+    });
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.taskDefinition.addContainer('Gateway', {
+      image: ecs.ContainerImage.fromAsset(REPO_ROOT, {
+        file: 'Dockerfile',
+        platform: Platform.LINUX_ARM64,
+        exclude: IMAGE_EXCLUDES,
+        ignoreMode: IgnoreMode.DOCKER,
+      }),
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'gateway', logGroup }),
+      environment: { ...props.environment, PORT: String(CONTAINER_PORT) },
+      secrets: { API_KEY: props.apiKeySecret },
+      portMappings: [{ containerPort: CONTAINER_PORT }],
+      healthCheck: {
+        command: ['CMD', 'node', '-e', HEALTH_PROBE],
+        interval: Duration.seconds(30),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(15),
+      },
+      readonlyRootFilesystem: true,
+      // Lets in-flight generations finish after the load balancer stops sending new requests.
+      stopTimeout: Duration.seconds(120),
+    });
+
+    // Tasks only call AWS APIs over HTTPS (Bedrock, ECR, CloudWatch Logs); DNS goes to the VPC resolver.
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Bedrock gateway tasks',
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs over HTTPS');
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: sizing.desiredCount,
+      assignPublicIp: props.assignPublicIp,
+      vpcSubnets: props.subnets,
+      securityGroups: [securityGroup],
+      circuitBreaker: { enable: true, rollback: true },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      healthCheckGracePeriod: Duration.seconds(60),
+    });
+
+    this.targetGroup = props.listener.addTargets('Fargate', {
+      port: CONTAINER_PORT,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targets: [this.service],
+      healthCheck: { path: '/health', healthyHttpCodes: '200', interval: Duration.seconds(15), healthyThresholdCount: 2 },
+      deregistrationDelay: Duration.seconds(60),
+    });
+
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: sizing.desiredCount, maxCapacity: sizing.maxCount });
+    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
+    scaling.scaleOnRequestCount('Requests', { requestsPerTarget: props.requestsPerTarget ?? 600, targetGroup: this.targetGroup });
+
+    const executionPolicy = this.taskDefinition.executionRole?.node.tryFindChild('DefaultPolicy');
+    if (executionPolicy) {
+      Validations.of(executionPolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ecr:GetAuthorizationToken, needed to pull the image, supports no resource-level permissions; the pull actions themselves are scoped to the asset repository.',
+      });
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { GatewayFunction, GatewayFunctionProps } from './gateway-function';
+
+export type FunctionUrlTargetProps = Omit<GatewayFunctionProps, 'entry'>;
+
+/**
+ * The handler behind a Lambda Function URL that streams responses (RESPONSE_STREAM). No VPC and no load
+ * balancer. The URL itself is public (auth NONE): the gateway checks the API key on every request.
+ */
+export class FunctionUrlTarget extends Construct {
+  readonly gateway: GatewayFunction;
+  readonly functionUrl: lambda.FunctionUrl;
+
+  constructor(scope: Construct, id: string, props: FunctionUrlTargetProps) {
+    super(scope, id);
+    this.gateway = new GatewayFunction(this, 'Gateway', { ...props, entry: 'lambda/src/entry/stream.ts' });
+    this.functionUrl = this.gateway.function.addFunctionUrl({
+      authType: lambda.FunctionUrlAuthType.NONE,
+      invokeMode: lambda.InvokeMode.RESPONSE_STREAM,
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import { Fn, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { NetworkConfig } from '../config';
+
+export interface NetworkProps {
+  /** Which of the three network shapes to build or import. */
+  readonly network: NetworkConfig;
+  /**
+   * Availability Zones for new subnets, in order.
+   * @default - the Region's first AZs, resolved at deploy time (Fn::GetAZs), so synth needs no lookup
+   */
+  readonly availabilityZones?: readonly string[];
+  /**
+   * Retention of the VPC flow log (new VPCs only).
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The VPC and public subnets that hold the load balancer (and Fargate tasks). Nothing here looks anything
+ * up at synth time: imported VPCs and subnets are described by their ids only.
+ */
+export class Network extends Construct {
+  readonly vpc: ec2.IVpc;
+  /** Public subnets for the load balancer. */
+  readonly publicSubnets: ec2.SubnetSelection;
+  /** Subnets for Fargate tasks: public ones unless NAT gateways were asked for. */
+  readonly taskSubnets: ec2.SubnetSelection;
+  /** Tasks in public subnets need a public IP to reach Bedrock and ECR without a NAT gateway. */
+  readonly assignPublicIp: boolean;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const { network } = props;
+    const azs = (count: number) => props.availabilityZones?.slice(0, count) ?? Array.from({ length: count }, (_, i) => Fn.select(i, Fn.getAzs()));
+
+    switch (network.kind) {
+      case 'new-vpc': {
+        const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
+          retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+          removalPolicy: RemovalPolicy.DESTROY,
+        });
+        const subnetConfiguration: ec2.SubnetConfiguration[] = [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false }];
+        if (network.natGateways > 0) subnetConfiguration.push({ name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 });
+        const vpc = new ec2.Vpc(this, 'Vpc', {
+          ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
+          availabilityZones: azs(props.availabilityZones?.length ?? 2),
+          natGateways: network.natGateways,
+          subnetConfiguration,
+          flowLogs: { all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup), trafficType: ec2.FlowLogTrafficType.ALL } },
+        });
+        this.vpc = vpc;
+        this.publicSubnets = { subnetType: ec2.SubnetType.PUBLIC };
+        this.assignPublicIp = network.natGateways === 0;
+        this.taskSubnets = this.assignPublicIp ? this.publicSubnets : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+        return;
+      }
+      case 'existing-subnets': {
+        const zones = azs(network.publicSubnetIds.length);
+        this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: network.vpcId, availabilityZones: zones });
+        const subnets = network.publicSubnetIds.map((subnetId, i) =>
+          ec2.Subnet.fromSubnetAttributes(this, `PublicSubnet${i}`, { subnetId, availabilityZone: props.availabilityZones?.[i] }),
+        );
+        this.publicSubnets = { subnets };
+        this.taskSubnets = this.publicSubnets;
+        this.assignPublicIp = true;
+        return;
+      }
+      case 'new-subnets': {
+        const zones = azs(network.subnetCidrs.length);
+        this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: network.vpcId, availabilityZones: zones });
+        const subnets = network.subnetCidrs.map((cidrBlock, i) => {
+          const subnet = new ec2.PublicSubnet(this, `PublicSubnet${i}`, {
+            vpcId: network.vpcId,
+            availabilityZone: zones[i],
+            cidrBlock,
+            mapPublicIpOnLaunch: false,
+          });
+          // The gateway already exists and is attached to the VPC, so there is no attachment to wait for.
+          subnet.addRoute('DefaultRoute', {
+            routerType: ec2.RouterType.GATEWAY,
+            routerId: network.internetGatewayId,
+            destinationCidrBlock: '0.0.0.0/0',
+            enablesInternetConnectivity: true,
+          });
+          return subnet;
+        });
+        this.publicSubnets = { subnets };
+        this.taskSubnets = this.publicSubnets;
+        this.assignPublicIp = true;
+        return;
+      }
+    }
+  }
+}
+

@@ -1,0 +1,158 @@
+import { ConfigError, CONTEXT_KEYS, parseConfig } from '../../lib/config';
+
+const parse = (ctx: Record<string, unknown>) => parseConfig((k) => ctx[k], Object.keys(ctx));
+
+/** Parses and returns the problems; fails the test if the context was accepted. */
+function problems(ctx: Record<string, unknown>): readonly string[] {
+  try {
+    parse(ctx);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error(`context was accepted: ${JSON.stringify(ctx)}`);
+}
+
+/** Asserts one problem names exactly these keys and matches the message. */
+function expectProblem(ctx: Record<string, unknown>, keys: string[], message: RegExp): void {
+  const found = problems(ctx);
+  const prefix = `${keys.join(', ')}: `;
+  const match = found.find((p) => p.startsWith(prefix));
+  expect({ found, match: match !== undefined }).toEqual({ found, match: true });
+  expect(match).toMatch(message);
+}
+
+const VPC = 'vpc-0123456789abcdef0';
+const SUBNETS = 'subnet-0123456789abcdef0,subnet-0123456789abcdef1';
+const IGW = 'igw-0123456789abcdef0';
+const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gateway/api-key-AbCdEf';
+const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f2c1b9e-1111-2222-3333-444455556666';
+const KMS = 'arn:aws:kms:us-east-1:123456789012:key/0f2c1b9e-1111-2222-3333-444455556666';
+
+describe('parseConfig defaults', () => {
+  it('builds an environment-agnostic Lambda gateway in a new VPC with a generated key', () => {
+    const c = parse({});
+    expect(c).toMatchObject({
+      stackName: 'BedrockGateway',
+      target: 'lambda',
+      account: undefined,
+      region: undefined,
+      network: { kind: 'new-vpc', natGateways: 0 },
+      loadBalancer: { allowedCidrs: ['0.0.0.0/0'], internal: false, idleTimeoutSeconds: 900, accessLogs: false, certificateArn: undefined },
+      apiKey: { kind: 'generated' },
+      lambda: { memorySize: 1024, timeoutSeconds: 600 },
+      fargate: undefined,
+      logRetentionDays: 30,
+      logLevel: 'INFO',
+      nag: true,
+    });
+    expect(c.models).toEqual({
+      defaultModel: undefined,
+      defaultEmbeddingModel: undefined,
+      enableCrossRegionInference: true,
+      enableApplicationInferenceProfiles: true,
+      enablePromptCaching: false,
+      modelAllowlist: [],
+    });
+  });
+
+  it('sizes Fargate with valid defaults', () => {
+    expect(parse({ target: 'fargate' }).fargate).toEqual({ cpu: 512, memory: 1024, desiredCount: 1, maxCount: 4 });
+    expect(parse({ target: 'fargate', cpu: '256' }).fargate?.memory).toBe(512);
+  });
+
+  it('gives lambda-url neither a network nor a load balancer', () => {
+    const c = parse({ target: 'lambda-url' });
+    expect([c.network, c.loadBalancer, c.lambda?.memorySize]).toEqual([undefined, undefined, 1024]);
+  });
+
+  it('takes default models from the Region table when the region is known', () => {
+    const c = parse({ region: 'eu-west-2' });
+    expect(c.models.defaultModel).toBe('eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(c.models.defaultEmbeddingModel).toBe('amazon.titan-embed-text-v2:0');
+  });
+
+  it('prefers explicit models, and skips the profile table when cross-Region inference is off', () => {
+    expect(parse({ region: 'us-east-1', defaultModel: 'amazon.nova-pro-v1:0' }).models.defaultModel).toBe('amazon.nova-pro-v1:0');
+    expect(parse({ region: 'us-east-1', enableCrossRegionInference: 'false' }).models.defaultModel).toBeUndefined();
+  });
+
+  it('reads strings from -c and JSON types from cdk.json alike', () => {
+    const fromCli = parse({ target: 'fargate', internal: 'true', desiredCount: '2', allowedCidrs: '10.0.0.0/8, 192.168.0.0/16', modelAllowlist: 'anthropic.*,amazon.nova-*' });
+    const fromJson = parse({ target: 'fargate', internal: true, desiredCount: 2, allowedCidrs: ['10.0.0.0/8', '192.168.0.0/16'], modelAllowlist: ['anthropic.*', 'amazon.nova-*'] });
+    expect(fromCli).toEqual(fromJson);
+    expect(fromCli.loadBalancer?.allowedCidrs).toEqual(['10.0.0.0/8', '192.168.0.0/16']);
+    expect(fromCli.models.modelAllowlist).toEqual(['anthropic.*', 'amazon.nova-*']);
+  });
+
+  it('recognises the three network shapes', () => {
+    expect(parse({ vpcId: VPC, publicSubnetIds: SUBNETS }).network).toEqual({ kind: 'existing-subnets', vpcId: VPC, publicSubnetIds: SUBNETS.split(',') });
+    expect(parse({ vpcId: VPC, internetGatewayId: IGW, subnetCidrs: '10.1.0.0/24,10.1.1.0/24' }).network).toEqual({
+      kind: 'new-subnets', vpcId: VPC, internetGatewayId: IGW, subnetCidrs: ['10.1.0.0/24', '10.1.1.0/24'],
+    });
+    expect(parse({ target: 'fargate', natGateways: '1' }).network).toEqual({ kind: 'new-vpc', natGateways: 1 });
+  });
+
+  it('recognises existing key sources', () => {
+    expect(parse({ apiKeySecretArn: SECRET, apiKeyKmsKeyArn: KMS }).apiKey).toEqual({ kind: 'secret', secretArn: SECRET, kmsKeyArn: KMS });
+    expect(parse({ apiKeyParamName: '/gateway/api-key' }).apiKey).toEqual({ kind: 'parameter', parameterName: '/gateway/api-key', kmsKeyArn: undefined });
+  });
+
+  it('ignores context keys of other tools', () => {
+    expect(() => parse({ '@aws-cdk/core:newStyleStackSynthesis': true, 'aws:cdk:bundling-stacks': [], 'cli-telemetry': false, myTeam: 'x' })).not.toThrow();
+  });
+
+  it('documents every key it reads', () => {
+    expect(new Set(CONTEXT_KEYS).size).toBe(CONTEXT_KEYS.length);
+    expect(CONTEXT_KEYS).toEqual(expect.arrayContaining(['target', 'vpcId', 'apiKeySecretArn', 'certificateArn', 'defaultModel', 'memorySize', 'cpu']));
+  });
+});
+
+describe('parseConfig rejects invalid context, naming the keys', () => {
+  it('an unknown target', () => expectProblem({ target: 'ec2' }, ['target'], /one of lambda, fargate, lambda-url/));
+  it('two API key sources', () => expectProblem({ apiKeySecretArn: SECRET, apiKeyParamName: '/k' }, ['apiKeySecretArn', 'apiKeyParamName'], /one API key source/));
+  it('a malformed secret ARN', () => expectProblem({ apiKeySecretArn: 'gateway/api-key' }, ['apiKeySecretArn'], /Secrets Manager secret ARN/));
+  it('a parameter ARN instead of a name', () => expectProblem({ apiKeyParamName: 'arn:aws:ssm:us-east-1:123456789012:parameter/k' }, ['apiKeyParamName'], /not its ARN/));
+  it('a KMS key without an existing key source', () => expectProblem({ apiKeyKmsKeyArn: KMS }, ['apiKeyKmsKeyArn', 'apiKeySecretArn', 'apiKeyParamName'], /existing secret or parameter/));
+  it('a secret in another Region', () => expectProblem({ apiKeySecretArn: SECRET, region: 'eu-west-1' }, ['apiKeySecretArn', 'region'], /us-east-1 but the stack deploys to eu-west-1/));
+  it('subnets without a VPC', () => expectProblem({ publicSubnetIds: SUBNETS }, ['publicSubnetIds', 'vpcId'], /give vpcId too/));
+  it('a gateway and CIDRs without a VPC', () => expectProblem({ internetGatewayId: IGW, subnetCidrs: '10.0.0.0/24,10.0.1.0/24' }, ['internetGatewayId', 'subnetCidrs', 'vpcId'], /give vpcId too/));
+  it('a VPC without subnets or CIDRs', () => expectProblem({ vpcId: VPC }, ['vpcId', 'publicSubnetIds', 'internetGatewayId', 'subnetCidrs'], /give publicSubnetIds, or internetGatewayId and subnetCidrs/));
+  it('existing subnets and new CIDRs together', () =>
+    expectProblem({ vpcId: VPC, publicSubnetIds: SUBNETS, subnetCidrs: '10.0.0.0/24,10.0.1.0/24' }, ['publicSubnetIds', 'internetGatewayId', 'subnetCidrs'], /not both/));
+  it('new CIDRs without the internet gateway', () => expectProblem({ vpcId: VPC, subnetCidrs: '10.0.0.0/24,10.0.1.0/24' }, ['internetGatewayId', 'subnetCidrs'], /need both/));
+  it('a malformed CIDR block', () => expectProblem({ vpcId: VPC, internetGatewayId: IGW, subnetCidrs: '10.0.0.0/24,10.0.1.0/33' }, ['subnetCidrs'], /\/16 to \/28/));
+  it('overlapping CIDR blocks', () => expectProblem({ vpcId: VPC, internetGatewayId: IGW, subnetCidrs: '10.0.0.0/23,10.0.1.0/24' }, ['subnetCidrs'], /overlap/));
+  it('a single new subnet', () => expectProblem({ vpcId: VPC, internetGatewayId: IGW, subnetCidrs: '10.0.0.0/24' }, ['subnetCidrs'], /at least two/));
+  it('a single existing subnet', () => expectProblem({ vpcId: VPC, publicSubnetIds: 'subnet-0123456789abcdef0' }, ['publicSubnetIds'], /at least two/));
+  it('NAT gateways with an existing VPC', () => expectProblem({ target: 'fargate', vpcId: VPC, publicSubnetIds: SUBNETS, natGateways: 1 }, ['natGateways', 'vpcId'], /new VPC/));
+  it('NAT gateways for the Lambda target', () => expectProblem({ natGateways: 1 }, ['natGateways', 'target'], /only serve Fargate/));
+  it('too many NAT gateways for the AZs', () => expectProblem({ target: 'fargate', natGateways: 3, availabilityZones: 'us-east-1a,us-east-1b', region: 'us-east-1' }, ['natGateways', 'availabilityZones'], /one NAT gateway per/));
+  it('AZs that do not match the subnets', () =>
+    expectProblem({ vpcId: VPC, internetGatewayId: IGW, subnetCidrs: '10.0.0.0/24,10.0.1.0/24', availabilityZones: 'us-east-1a,us-east-1b,us-east-1c' }, ['availabilityZones', 'subnetCidrs'], /one Availability Zone per CIDR/));
+  it('AZs outside the Region', () => expectProblem({ region: 'us-east-1', availabilityZones: 'eu-west-1a,eu-west-1b' }, ['availabilityZones', 'region'], /must be in us-east-1/));
+  it('load balancer keys with lambda-url', () => expectProblem({ target: 'lambda-url', certificateArn: CERT, internal: 'true' }, ['target', 'certificateArn', 'internal'], /no VPC or load balancer/));
+  it('network keys with lambda-url', () => expectProblem({ target: 'lambda-url', vpcId: VPC, publicSubnetIds: SUBNETS }, ['target', 'vpcId', 'publicSubnetIds'], /no VPC or load balancer/));
+  it('Lambda sizing with fargate', () => expectProblem({ target: 'fargate', memorySize: 2048, timeout: 60 }, ['target', 'memorySize', 'timeout'], /use cpu and memory/));
+  it('Fargate sizing with lambda', () => expectProblem({ cpu: 1024, desiredCount: 2 }, ['target', 'cpu', 'desiredCount'], /use memorySize and timeout/));
+  it('a CPU size Fargate does not have', () => expectProblem({ target: 'fargate', cpu: 768 }, ['cpu'], /must be one of 256, 512/));
+  it('a memory size that does not fit the CPU', () => expectProblem({ target: 'fargate', cpu: 256, memory: 4096 }, ['cpu', 'memory'], /512-2048 MiB/));
+  it('fewer tasks allowed than desired', () => expectProblem({ target: 'fargate', desiredCount: 4, maxCount: 2 }, ['desiredCount', 'maxCount'], /at least desiredCount/));
+  it('an idle timeout shorter than the function timeout', () => expectProblem({ timeout: 900, idleTimeout: 300 }, ['idleTimeout', 'timeout'], /before the function may finish/));
+  it('access logs without a Region', () => expectProblem({ accessLogs: 'true' }, ['accessLogs', 'region'], /-c region=/));
+  it('an account without a Region', () => expectProblem({ account: '123456789012' }, ['account', 'region'], /together with region/));
+  it('a certificate from another Region', () => expectProblem({ certificateArn: CERT, region: 'us-west-2' }, ['certificateArn', 'region'], /us-east-1 but the load balancer deploys to us-west-2/));
+  it('a mistyped key', () => expectProblem({ targt: 'fargate' }, ['targt'], /did you mean target\?/));
+  it('a key in the wrong case', () => expectProblem({ VpcId: VPC }, ['VpcId'], /did you mean vpcId\?/));
+  it('a value that is not a boolean', () => expectProblem({ internal: 'maybe' }, ['internal'], /true or false/));
+  it('a number out of range', () => expectProblem({ memorySize: '64' }, ['memorySize'], /128 to 10240/));
+  it('a malformed client CIDR', () => expectProblem({ allowedCidrs: '203.0.113.0/24,everyone' }, ['allowedCidrs'], /everyone: each must be an IPv4 CIDR/));
+  it('a retention CloudWatch does not offer', () => expectProblem({ logRetentionDays: 10 }, ['logRetentionDays'], /must be one of 1, 3, 5/));
+  it('a malformed stack name', () => expectProblem({ stackName: '1gateway' }, ['stackName'], /CloudFormation stack name/));
+
+  it('reports every problem at once', () => {
+    const found = problems({ target: 'fargate', cpu: 300, apiKeySecretArn: 'x', vpcId: 'vpc-1' });
+    expect(found.length).toBeGreaterThanOrEqual(3);
+    expect(found.map((p) => p.split(':')[0])).toEqual(expect.arrayContaining(['apiKeySecretArn', 'vpcId', 'cpu']));
+  });
+});
