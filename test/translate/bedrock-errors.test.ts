@@ -1,0 +1,45 @@
+import { fromBedrockError } from '../../lambda/src/translate/bedrock-errors';
+
+const named = (name: string, message = 'boom', status?: number) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+
+describe('fromBedrockError', () => {
+  it.each([
+    ['ValidationException', 400, 'invalid_request_error', undefined],
+    ['AccessDeniedException', 403, 'permission_error', undefined],
+    ['ResourceNotFoundException', 404, 'not_found_error', undefined],
+    ['ThrottlingException', 429, 'rate_limit_error', 2],
+    ['ModelNotReadyException', 429, 'rate_limit_error', 5],
+    ['ServiceQuotaExceededException', 429, 'rate_limit_error', 10],
+    ['ModelTimeoutException', 504, 'timeout_error', undefined],
+    ['ServiceUnavailableException', 503, 'service_unavailable', 5],
+    ['ModelErrorException', 502, 'api_error', undefined],
+    ['ModelStreamErrorException', 502, 'api_error', undefined],
+    ['InternalServerException', 502, 'api_error', undefined],
+    ['modelStreamErrorException', 502, 'api_error', undefined],
+  ])('%s → %i %s', (name, status, type, retryAfter) => {
+    const err = fromBedrockError(named(name));
+    expect([err.status, err.type, err.retryAfterSeconds]).toEqual([status, type, retryAfter]);
+  });
+
+  it('passes validation messages through and flags context overflows', () => {
+    const err = fromBedrockError(named('ValidationException', 'Input is too long for requested model.'));
+    expect(err.message).toBe('Input is too long for requested model.');
+    expect(err.code).toBe('context_length_exceeded');
+  });
+
+  it('hides upstream internals behind a fixed message', () => {
+    expect(fromBedrockError(named('InternalServerException', 'stack at host-123')).message).not.toContain('host-123');
+  });
+
+  it.each([
+    ['a connection reset', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 502, 'upstream_connection_error'],
+    ['a timeout', Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }), 504, 'upstream_timeout'],
+    ['an unknown 4xx', named('WeirdException', 'nope', 409), 400, 'upstream_rejected'],
+    ['an unknown 5xx', named('WeirdException', 'nope', 500), 502, 'upstream_error'],
+    ['a plain bug', new TypeError('x is undefined'), 500, 'internal_error'],
+  ])('%s', (_name, input, status, code) => {
+    const err = fromBedrockError(input);
+    expect([err.status, err.code]).toEqual([status, code]);
+    expect(err.message).not.toContain('x is undefined');
+  });
+});

@@ -1,0 +1,104 @@
+import { capabilitiesFor } from '../../lambda/src/bedrock/capabilities';
+import { GatewayError } from '../../lambda/src/http/errors';
+import { chatRequestSchema, type ChatRequest } from '../../lambda/src/schema/chat';
+import { translateChatRequest } from '../../lambda/src/translate/chat-request';
+
+const MODEL = 'anthropic.claude-3-5-haiku-20241022-v1:0';
+
+function plan(extra: Record<string, unknown>, modelId = MODEL) {
+  const req = chatRequestSchema.parse({ model: 'client-name', messages: [{ role: 'user', content: 'hi' }], ...extra }) as ChatRequest;
+  return translateChatRequest(req, { modelId, caps: capabilitiesFor(modelId) });
+}
+
+function rejection(extra: Record<string, unknown>, modelId = MODEL): GatewayError {
+  try {
+    plan(extra, modelId);
+  } catch (err) {
+    if (err instanceof GatewayError) return err;
+    throw err;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('translateChatRequest: generation parameters', () => {
+  it.each<[string, Record<string, unknown>, Record<string, unknown> | undefined]>([
+    ['nothing set', {}, undefined],
+    ['max_tokens', { max_tokens: 100 }, { maxTokens: 100 }],
+    ['max_completion_tokens wins over max_tokens', { max_tokens: 100, max_completion_tokens: 50 }, { maxTokens: 50 }],
+    ['temperature and top_p', { temperature: 0.2, top_p: 0.9 }, { temperature: 0.2, topP: 0.9 }],
+    ['stop as a string', { stop: 'END' }, { stopSequences: ['END'] }],
+    ['stop as a list', { stop: ['a', 'b'] }, { stopSequences: ['a', 'b'] }],
+    ['nulls are ignored', { temperature: null, stop: null, max_tokens: null }, undefined],
+  ])('%s', (_name, extra, expected) => {
+    expect(plan(extra).input.inferenceConfig).toEqual(expected);
+  });
+
+  it('keeps temperature and drops top_p for models that reject both', () => {
+    expect(plan({ temperature: 0.5, top_p: 0.9 }, 'anthropic.claude-sonnet-4-5-20250929-v1:0').input.inferenceConfig).toEqual({ temperature: 0.5 });
+  });
+
+  it('sends the Bedrock model id, not the client name', () => {
+    expect(plan({}).input.modelId).toBe(MODEL);
+  });
+});
+
+describe('translateChatRequest: unsupported parameters', () => {
+  it.each([
+    ['n > 1', { n: 2 }, 'n'],
+    ['logprobs', { logprobs: true }, 'logprobs'],
+    ['top_logprobs', { top_logprobs: 3 }, 'top_logprobs'],
+    ['logit_bias', { logit_bias: { '50256': -100 } }, 'logit_bias'],
+    ['audio output', { modalities: ['text', 'audio'], audio: { voice: 'alloy', format: 'wav' } }, 'audio'],
+    ['web search', { web_search_options: {} }, 'web_search_options'],
+  ])('%s is a 400 naming the parameter', (_name, extra, param) => {
+    const err = rejection(extra);
+    expect(err.status).toBe(400);
+    expect(err.param).toBe(param);
+    expect(err.code).toBe('unsupported_parameter');
+  });
+
+  it.each([
+    ['seed', { seed: 7 }],
+    ['frequency_penalty', { frequency_penalty: 0.5 }],
+    ['presence_penalty', { presence_penalty: 0.5 }],
+    ['store', { store: true }],
+    ['n = 1', { n: 1 }],
+    ['logprobs false', { logprobs: false }],
+    ['empty logit_bias', { logit_bias: {} }],
+  ])('%s is accepted and not sent upstream', (_name, extra) => {
+    const input = plan(extra).input;
+    expect(input.additionalModelRequestFields).toBeUndefined();
+    expect(input.inferenceConfig).toBeUndefined();
+  });
+});
+
+describe('translateChatRequest: metadata and extras', () => {
+  it('maps metadata and user to requestMetadata, skipping pairs Bedrock would reject', () => {
+    expect(plan({ metadata: { team: 'search', 'bad key!': 'x', note: 'ok' }, user: 'u-42' }).input.requestMetadata).toEqual({ team: 'search', note: 'ok', user: 'u-42' });
+  });
+
+  it('passes unknown top-level keys and a literal extra_body to additionalModelRequestFields', () => {
+    expect(plan({ top_k: 40, extra_body: { anthropic_beta: ['x'] } }).input.additionalModelRequestFields).toEqual({ top_k: 40, anthropic_beta: ['x'] });
+  });
+
+  it('reports include_usage', () => {
+    expect(plan({ stream: true, stream_options: { include_usage: true } }).includeUsage).toBe(true);
+    expect(plan({ stream: true }).includeUsage).toBe(false);
+  });
+});
+
+describe('chatRequestSchema: validation names the field', () => {
+  it.each([
+    [{ model: 'm', messages: [] }, 'messages'],
+    [{ messages: [{ role: 'user', content: 'x' }] }, 'model'],
+    [{ model: 'm', messages: [{ role: 'wizard', content: 'x' }] }, 'messages[0].role'],
+    [{ model: 'm', messages: [{ role: 'user', content: 'x' }], temperature: 3 }, 'temperature'],
+    [{ model: 'm', messages: [{ role: 'user', content: 'x' }], stop: ['a', 'b', 'c', 'd', 'e'] }, 'stop'],
+    [{ model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 'many' }, 'max_tokens'],
+  ])('%j', (body, param) => {
+    const result = chatRequestSchema.safeParse(body);
+    expect(result.success).toBe(false);
+    const path = result.error?.issues[0].path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '');
+    expect(path).toBe(param);
+  });
+});
