@@ -1,0 +1,176 @@
+/**
+ * Responses `input` items → Chat Completions messages. Pure. The chat translators then do the Converse
+ * mapping (role merging, tool-result pairing, images, documents, thinking round-trip), so none of that is
+ * repeated here.
+ */
+import type { z } from 'zod';
+import { invalidRequest } from '../../http/errors';
+import type { ChatMessage, UserContentPart } from '../../schema/chat';
+import { functionCallItem, functionCallOutputItem, messageItem, reasoningItem, type MessageItem } from '../../schema/responses';
+import { paramPath } from '../../schema/validate';
+
+/** Marks `encrypted_content` that carries Bedrock's redacted reasoning (base64) rather than a signature. */
+export const REDACTED_PREFIX = 'bedrock-redacted:';
+
+/** Where a chat message came from, so chat-side errors can name the Responses param. */
+export interface MessageSource {
+  /** `input[3]` or `instructions`. */
+  readonly at: string;
+  /** The field the chat message's `content` came from (`output` for function_call_output items). */
+  readonly contentField?: string;
+  /** For assistant messages: the `input[i]` of each merged function_call, by tool_calls index. */
+  readonly toolCalls?: readonly string[];
+}
+
+export interface TranslatedInput {
+  readonly messages: ChatMessage[];
+  readonly sources: MessageSource[];
+}
+
+type AssistantMessage = Extract<ChatMessage, { role: 'assistant' }>;
+type TextPart = { type: 'text'; text: string };
+type ThinkingBlock = NonNullable<AssistantMessage['thinking_blocks']>[number];
+
+/** Parses one item with its schema; errors name the item (`input[2].call_id`). */
+export function parseAt<T extends z.ZodType>(schema: T, value: unknown, at: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const param = `${at}${issue.path.length ? (typeof issue.path[0] === 'number' ? '' : '.') + paramPath(issue.path) : ''}`;
+  throw invalidRequest(`Invalid value for '${param}': ${issue.message}`, param, 'invalid_value');
+}
+
+const STATEFUL_ITEMS: Readonly<Record<string, string>> = {
+  item_reference: 'Item references need stored responses; this gateway is stateless. Send the full item instead.',
+};
+
+function unsupportedItem(type: string, at: string): never {
+  const message =
+    STATEFUL_ITEMS[type] ??
+    `Input items of type '${type}' are not supported: this gateway serves messages, function calls, function call outputs and reasoning items.`;
+  throw invalidRequest(message, `${at}.type`, 'unsupported_input_item');
+}
+
+function userPart(part: Exclude<MessageItem['content'], string>[number], at: string): UserContentPart {
+  switch (part.type) {
+    case 'input_text':
+    case 'output_text':
+      return { type: 'text', text: part.text };
+    case 'refusal':
+      return { type: 'text', text: part.refusal };
+    case 'input_image':
+      if (part.image_url) return { type: 'image_url', image_url: { url: part.image_url } };
+      throw invalidRequest(
+        part.file_id ? 'Uploaded file ids are not supported; send image_url as a data: URL or an http(s) URL.' : 'input_image needs an image_url.',
+        `${at}.${part.file_id ? 'file_id' : 'image_url'}`,
+        'unsupported_content',
+      );
+    case 'input_file':
+      if (part.file_data) return { type: 'file', file: { file_data: part.file_data, ...(part.filename ? { filename: part.filename } : {}) } };
+      throw invalidRequest(
+        'input_file needs file_data (a base64 data: URL); file_id and file_url are not supported by this gateway.',
+        `${at}.${part.file_id ? 'file_id' : part.file_url ? 'file_url' : 'file_data'}`,
+        'unsupported_content',
+      );
+  }
+}
+
+/** Text-only content (system, developer and assistant messages). */
+function textParts(content: MessageItem['content'], at: string, role: string): TextPart[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return content.map((part, j) => {
+    if (part.type === 'input_text' || part.type === 'output_text') return { type: 'text', text: part.text };
+    if (part.type === 'refusal') return { type: 'text', text: part.refusal };
+    throw invalidRequest(`${role} messages take text only; '${part.type}' is allowed in user messages.`, `${at}.content[${j}].type`, 'unsupported_content');
+  });
+}
+
+/** A reasoning item → the chat thinking block the chat translator sends back to Bedrock, or nothing. */
+function thinkingBlock(item: z.infer<typeof reasoningItem>): ThinkingBlock | undefined {
+  const sealed = item.encrypted_content;
+  // Without Bedrock's signature the reasoning cannot be verified, so it is not sent back at all.
+  if (!sealed) return undefined;
+  if (sealed.startsWith(REDACTED_PREFIX)) return { type: 'redacted_thinking', data: sealed.slice(REDACTED_PREFIX.length) };
+  const text = item.content?.length ? item.content.map((c) => c.text).join('') : (item.summary ?? []).map((s) => s.text).join('');
+  return { type: 'thinking', thinking: text, signature: sealed };
+}
+
+export function translateInput(input: string | ReadonlyArray<Record<string, unknown>>): TranslatedInput {
+  if (typeof input === 'string') return { messages: [{ role: 'user', content: input }], sources: [{ at: 'input' }] };
+  const messages: ChatMessage[] = [];
+  const sources: MessageSource[] = [];
+  /** The assistant message that function_call items still join (the latest one, until another role speaks). */
+  let open: { msg: AssistantMessage; calls: string[] } | null = null;
+  /** Reasoning waits for the assistant output it belongs to. */
+  let thinking: ThinkingBlock[] = [];
+
+  const add = (msg: ChatMessage, source: MessageSource): void => {
+    messages.push(msg);
+    sources.push(source);
+  };
+  const assistant = (content: string | null, at: string): { msg: AssistantMessage; calls: string[] } => {
+    const msg: AssistantMessage = { role: 'assistant', content, ...(thinking.length ? { thinking_blocks: thinking } : {}) };
+    const calls: string[] = [];
+    thinking = [];
+    add(msg, { at, toolCalls: calls });
+    open = { msg, calls };
+    return open;
+  };
+  const otherRole = (msg: ChatMessage, source: MessageSource): void => {
+    // Reasoning that no assistant output followed (e.g. a reply cut off while thinking) cannot be replayed alone.
+    thinking = [];
+    open = null;
+    add(msg, source);
+  };
+
+  input.forEach((raw, i) => {
+    const at = `input[${i}]`;
+    const type = typeof raw.type === 'string' ? raw.type : 'role' in raw ? 'message' : undefined;
+    switch (type) {
+      case 'message': {
+        const item = parseAt(messageItem, raw, at);
+        if (item.role === 'assistant') {
+          assistant(textParts(item.content, at, 'Assistant').map((p) => p.text).join(''), at);
+        } else if (item.role === 'user') {
+          const content = typeof item.content === 'string' ? item.content : item.content.map((p, j) => userPart(p, `${at}.content[${j}]`));
+          otherRole({ role: 'user', content }, { at });
+        } else {
+          const role = item.role;
+          otherRole({ role, content: typeof item.content === 'string' ? item.content : textParts(item.content, at, role) }, { at });
+        }
+        break;
+      }
+      case 'function_call': {
+        const item = parseAt(functionCallItem, raw, at);
+        // Reasoning before a call starts a new assistant message; the chat translator merges it into the
+        // same Converse turn, keeping the reasoning right before the call it led to.
+        const target = open && thinking.length === 0 ? open : assistant(null, at);
+        target.msg.tool_calls = [...(target.msg.tool_calls ?? []), { id: item.call_id, type: 'function', function: { name: item.name, arguments: item.arguments } }];
+        target.calls.push(at);
+        break;
+      }
+      case 'function_call_output': {
+        const item = parseAt(functionCallOutputItem, raw, at);
+        const content =
+          typeof item.output === 'string'
+            ? item.output
+            : item.output.map((part, j): TextPart => {
+                if (part.type === 'input_text') return { type: 'text', text: part.text };
+                throw invalidRequest('Function call outputs take text only through this gateway.', `${at}.output[${j}].type`, 'unsupported_content');
+              });
+        otherRole({ role: 'tool', tool_call_id: item.call_id, content }, { at, contentField: 'output' });
+        break;
+      }
+      case 'reasoning': {
+        const block = thinkingBlock(parseAt(reasoningItem, raw, at));
+        if (block) thinking.push(block);
+        break;
+      }
+      case undefined:
+        throw invalidRequest('Each input item needs a type (or a role, for messages).', `${at}.type`, 'invalid_value');
+      default:
+        unsupportedItem(type, at);
+    }
+  });
+  return { messages, sources };
+}

@@ -1,0 +1,121 @@
+/**
+ * A validated Responses request → a Chat Completions request. Pure. Everything after this point (model
+ * capabilities, tools, reasoning, structured output, caching, media) is the chat translation's job, so the
+ * Responses API gains whatever the chat path supports without a second copy of the mapping.
+ */
+import { invalidRequest } from '../../http/errors';
+import { functionToolSchema, KNOWN_RESPONSES_KEYS, type FunctionTool, type ResponsesRequest, type TextFormat } from '../../schema/responses';
+import { parseAt, translateInput } from './input';
+import type { ParamSources } from './params';
+
+export interface ChatBuild {
+  /** Still to be validated with the chat schema. */
+  readonly request: Record<string, unknown>;
+  readonly sources: ParamSources;
+}
+
+const STATELESS = 'This gateway is stateless: it stores no responses or conversations.';
+
+/** Features that need server-side storage or execution the gateway does not have. */
+function rejectStateful(req: ResponsesRequest): void {
+  if (req.previous_response_id) {
+    throw invalidRequest(`${STATELESS} Send the full conversation in input (with store: false) instead of previous_response_id.`, 'previous_response_id', 'stateless_gateway');
+  }
+  // OpenAI's default is store: true; only an explicit true is refused, since clients that really rely on
+  // storage say so through previous_response_id.
+  if (req.store === true) throw invalidRequest(`${STATELESS} Set store to false (or leave it out) and send the full conversation each turn.`, 'store', 'stateless_gateway');
+  if (req.conversation != null) throw invalidRequest(`${STATELESS} Send the full conversation in input instead of a conversation id.`, 'conversation', 'stateless_gateway');
+  if (req.background === true) throw invalidRequest(`${STATELESS} Background responses need storage; send the request without background.`, 'background', 'stateless_gateway');
+  if (req.prompt != null) throw invalidRequest(`${STATELESS} Stored prompt templates are not available; send instructions and input instead.`, 'prompt', 'stateless_gateway');
+  req.include?.forEach((value, i) => {
+    // Other include values concern hosted tools the gateway never runs; reasoning.encrypted_content is always sent.
+    if (value === 'message.output_text.logprobs') throw invalidRequest('Bedrock does not return log probabilities.', `include[${i}]`, 'unsupported_parameter');
+  });
+}
+
+function chatTool(tool: FunctionTool): Record<string, unknown> {
+  return {
+    type: 'function',
+    function: {
+      name: tool.name,
+      ...(tool.description ? { description: tool.description } : {}),
+      ...(tool.parameters ? { parameters: tool.parameters } : {}),
+      // Responses defaults strict to true; only an explicit choice is passed on, as chat would read it.
+      ...(tool.strict != null ? { strict: tool.strict } : {}),
+    },
+  };
+}
+
+interface ToolPlan {
+  tools: Array<Record<string, unknown>>;
+  indexes: number[];
+  toolChoice?: unknown;
+}
+
+function translateTools(req: ResponsesRequest): ToolPlan {
+  const defs = (req.tools ?? []).map((raw, i) => {
+    if (raw.type !== 'function') {
+      throw invalidRequest(`Tools of type '${raw.type}' are not supported: this gateway serves function tools only.`, `tools[${i}].type`, 'unsupported_tool');
+    }
+    return parseAt(functionToolSchema, raw, `tools[${i}]`);
+  });
+  const all = { tools: defs.map(chatTool), indexes: defs.map((_, i) => i) };
+  const choice = req.tool_choice;
+  if (choice == null || typeof choice === 'string') return { ...all, toolChoice: choice ?? undefined };
+  if (choice.type === 'function' && typeof choice.name === 'string') return { ...all, toolChoice: { type: 'function', function: { name: choice.name } } };
+  if (choice.type === 'allowed_tools' && Array.isArray(choice.tools) && (choice.mode === 'auto' || choice.mode === 'required')) {
+    // Offer only the allowed functions; the chat translator still declares the others if the history used them.
+    const allowed = new Set(choice.tools.flatMap((t: { type?: unknown; name?: unknown }) => (t.type === 'function' && typeof t.name === 'string' ? [t.name] : [])));
+    const indexes = all.indexes.filter((i) => allowed.has(defs[i].name));
+    return { tools: indexes.map((i) => all.tools[i]), indexes, toolChoice: choice.mode };
+  }
+  throw invalidRequest(`tool_choice of type '${choice.type}' is not supported: use "none", "auto", "required", a function or allowed_tools with functions.`, 'tool_choice', 'unsupported_tool');
+}
+
+function responseFormat(format: TextFormat | null | undefined): Record<string, unknown> | undefined {
+  if (!format) return undefined;
+  if (format.type !== 'json_schema') return { type: format.type };
+  const { name, schema, description, strict } = format;
+  return { type: 'json_schema', json_schema: { name, schema, ...(description ? { description } : {}), ...(strict != null ? { strict } : {}) } };
+}
+
+/** Unknown top-level keys (Python's flattened extra_body) travel on, as they do on the chat route. */
+function extraFields(req: ResponsesRequest): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(req).filter(([k, v]) => !KNOWN_RESPONSES_KEYS.has(k) && v !== undefined));
+}
+
+export function toChatRequest(req: ResponsesRequest): ChatBuild {
+  rejectStateful(req);
+  const input = translateInput(req.input);
+  const instructions = req.instructions ? [{ role: 'system', content: req.instructions }] : [];
+  const tools = translateTools(req);
+  const effort = req.reasoning?.effort === 'max' ? 'xhigh' : req.reasoning?.effort;
+  const optional: Record<string, unknown> = {
+    tools: tools.tools.length ? tools.tools : undefined,
+    tool_choice: tools.toolChoice,
+    parallel_tool_calls: req.parallel_tool_calls,
+    max_completion_tokens: req.max_output_tokens,
+    temperature: req.temperature,
+    top_p: req.top_p,
+    top_logprobs: req.top_logprobs,
+    reasoning_effort: effort,
+    response_format: responseFormat(req.text?.format),
+    metadata: req.metadata,
+    user: req.user,
+    service_tier: req.service_tier,
+    prompt_cache_key: req.prompt_cache_key,
+    prompt_cache_retention: req.prompt_cache_retention,
+    extra_body: req.extra_body,
+    ...(req.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  };
+  const request: Record<string, unknown> = {
+    ...extraFields(req),
+    model: req.model,
+    messages: [...instructions, ...input.messages],
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v != null)),
+  };
+  return {
+    request,
+    sources: { messages: [...instructions.map(() => ({ at: 'instructions' })), ...input.sources], tools: tools.indexes },
+  };
+}
