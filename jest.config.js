@@ -17,4 +17,5 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(openai|@ai-sdk|ai|@langchain|p-retry|is-network-error)/)'],
   testTimeout: 30000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
