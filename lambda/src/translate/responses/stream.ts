@@ -1,0 +1,211 @@
+/**
+ * ConverseStream events → Responses streaming events, by way of the chat stream translator: each
+ * `chat.completion.chunk` it yields moves a small state machine over output items (reasoning, message,
+ * function_call). One item is open at a time, because Bedrock streams content blocks one after another.
+ * Pure and synchronous; SSE framing is the route's.
+ */
+import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import type { GatewayError } from '../../http/errors';
+import type { ChatCompletionChunk, ChatStreamTranslator, ChunkDelta } from '../chat-stream';
+import type { FinishReason } from '../finish-reason';
+import { REDACTED_PREFIX } from './input';
+import { failureOf, outcomeOf, responseObject, toResponseUsage, type ResponseEcho } from './response';
+import type { FunctionCallOutput, LifecycleEvent, MessageOutput, OutputItem, ReasoningOutput, ResponseIds, ResponseObject, ResponseStreamEvent, ResponseUsage } from './types';
+
+type Open =
+  | { kind: 'message'; index: number; item: MessageOutput }
+  | { kind: 'reasoning'; index: number; item: ReasoningOutput; text: string | null }
+  | { kind: 'function_call'; index: number; item: FunctionCallOutput; chatIndex: number };
+
+type ToolCallDelta = NonNullable<ChunkDelta['tool_calls']>[number];
+
+export class ResponsesStreamTranslator {
+  private seq = 0;
+  private readonly output: OutputItem[] = [];
+  private open: Open | null = null;
+  private finish: FinishReason | null = null;
+  private usage: ResponseUsage | null = null;
+
+  constructor(
+    private readonly chat: ChatStreamTranslator,
+    private readonly echo: ResponseEcho,
+    private readonly ids: ResponseIds,
+  ) {}
+
+  /** `response.created` and `response.in_progress`, sent before anything comes from the model. */
+  start(): ResponseStreamEvent[] {
+    return [this.lifecycle('response.created', this.snapshot('in_progress')), this.lifecycle('response.in_progress', this.snapshot('in_progress'))];
+  }
+
+  next(event: ConverseStreamOutput): ResponseStreamEvent[] {
+    // Redacted reasoning has no chat chunk; it only needs to round-trip, so it becomes an item of its own.
+    const redacted = event.contentBlockDelta?.delta?.reasoningContent?.redactedContent;
+    const events = redacted ? this.redacted(redacted) : [];
+    for (const chunk of this.chat.next(event)) events.push(...this.onChunk(chunk));
+    return events;
+  }
+
+  /** True once the model said why it stopped. */
+  get complete(): boolean {
+    return this.chat.complete;
+  }
+
+  onChunk(chunk: ChatCompletionChunk): ResponseStreamEvent[] {
+    if (chunk.usage) this.usage = toResponseUsage(chunk.usage);
+    const choice = chunk.choices[0];
+    if (!choice) return [];
+    const { delta } = choice;
+    const events: ResponseStreamEvent[] = [];
+    if (delta.reasoning_content) events.push(...this.reasoningText(delta.reasoning_content));
+    if (delta.reasoning_signature) events.push(...this.signature(delta.reasoning_signature));
+    if (delta.content) events.push(...this.text(delta.content));
+    for (const call of delta.tool_calls ?? []) events.push(...this.toolCall(call));
+    if (choice.finish_reason) {
+      this.finish = choice.finish_reason;
+      events.push(...this.close());
+    }
+    return events;
+  }
+
+  /** Closes what is open and sends `response.completed` (or `response.incomplete`) with the whole response. */
+  end(now: number): ResponseStreamEvent[] {
+    const events = this.close();
+    const outcome = outcomeOf(this.finish);
+    const response = this.snapshot(outcome.status, { incomplete_details: outcome.incomplete_details, usage: this.usage, completedAt: outcome.status === 'completed' ? now : null });
+    events.push(this.lifecycle(outcome.status === 'completed' ? 'response.completed' : 'response.incomplete', response));
+    return events;
+  }
+
+  /** The last event of a stream that broke: `response.failed` with the error and what was produced so far. */
+  fail(err: GatewayError): LifecycleEvent {
+    if (this.open && this.open.kind !== 'reasoning') this.open.item.status = 'incomplete';
+    this.open = null;
+    return this.lifecycle('response.failed', this.snapshot('failed', { error: failureOf(err), usage: this.usage }));
+  }
+
+  private seqNo(): number {
+    return this.seq++;
+  }
+
+  private snapshot(status: ResponseObject['status'], extra: Partial<Parameters<typeof responseObject>[2]> = {}): ResponseObject {
+    return responseObject(this.echo, this.ids, { status, output: structuredClone(this.output), ...extra });
+  }
+
+  private lifecycle(type: LifecycleEvent['type'], response: ResponseObject): LifecycleEvent {
+    return { type, sequence_number: this.seqNo(), response };
+  }
+
+  private add(item: OutputItem): ResponseStreamEvent {
+    this.output.push(item);
+    return { type: 'response.output_item.added', sequence_number: this.seqNo(), output_index: this.output.length - 1, item: structuredClone(item) };
+  }
+
+  private reasoningText(text: string): ResponseStreamEvent[] {
+    const events: ResponseStreamEvent[] = [];
+    // A signature ends a reasoning block, so text after it is the next block (interleaved thinking).
+    if (this.open?.kind !== 'reasoning' || this.open.item.encrypted_content) events.push(...this.openReasoning());
+    const open = this.open as Extract<Open, { kind: 'reasoning' }>;
+    const base = { item_id: open.item.id, output_index: open.index, summary_index: 0 };
+    if (open.text === null) {
+      open.text = '';
+      events.push({ type: 'response.reasoning_summary_part.added', sequence_number: this.seqNo(), ...base, part: { type: 'summary_text', text: '' } });
+    }
+    open.text += text;
+    events.push({ type: 'response.reasoning_summary_text.delta', sequence_number: this.seqNo(), ...base, delta: text });
+    return events;
+  }
+
+  private signature(signature: string): ResponseStreamEvent[] {
+    const events = this.open?.kind === 'reasoning' && !this.open.item.encrypted_content ? [] : this.openReasoning();
+    (this.open as Extract<Open, { kind: 'reasoning' }>).item.encrypted_content = signature;
+    return events;
+  }
+
+  private openReasoning(): ResponseStreamEvent[] {
+    const events = this.close();
+    const item: ReasoningOutput = { type: 'reasoning', id: this.ids.itemId('rs'), summary: [] };
+    events.push(this.add(item));
+    this.open = { kind: 'reasoning', index: this.output.length - 1, item, text: null };
+    return events;
+  }
+
+  private redacted(bytes: Uint8Array): ResponseStreamEvent[] {
+    const events = this.close();
+    const item: ReasoningOutput = { type: 'reasoning', id: this.ids.itemId('rs'), summary: [], encrypted_content: REDACTED_PREFIX + Buffer.from(bytes).toString('base64') };
+    events.push(this.add(item));
+    events.push({ type: 'response.output_item.done', sequence_number: this.seqNo(), output_index: this.output.length - 1, item: structuredClone(item) });
+    return events;
+  }
+
+  private text(text: string): ResponseStreamEvent[] {
+    const events: ResponseStreamEvent[] = [];
+    if (this.open?.kind !== 'message') {
+      events.push(...this.close());
+      const item: MessageOutput = { type: 'message', id: this.ids.itemId('msg'), role: 'assistant', status: 'in_progress', content: [] };
+      events.push(this.add(item));
+      this.open = { kind: 'message', index: this.output.length - 1, item };
+      item.content.push({ type: 'output_text', text: '', annotations: [] });
+      events.push({ type: 'response.content_part.added', sequence_number: this.seqNo(), ...this.partBase(), part: { type: 'output_text', text: '', annotations: [] } });
+    }
+    const open = this.open as Extract<Open, { kind: 'message' }>;
+    open.item.content[0].text += text;
+    events.push({ type: 'response.output_text.delta', sequence_number: this.seqNo(), ...this.partBase(), delta: text, logprobs: [] });
+    return events;
+  }
+
+  private partBase(): { item_id: string; output_index: number; content_index: 0 } {
+    const open = this.open as Open;
+    return { item_id: open.item.id, output_index: open.index, content_index: 0 };
+  }
+
+  private toolCall(call: ToolCallDelta): ResponseStreamEvent[] {
+    const events: ResponseStreamEvent[] = [];
+    if (call.id) {
+      events.push(...this.close());
+      const item: FunctionCallOutput = { type: 'function_call', id: this.ids.itemId('fc'), call_id: call.id, name: call.function.name ?? '', arguments: '', status: 'in_progress' };
+      events.push(this.add(item));
+      this.open = { kind: 'function_call', index: this.output.length - 1, item, chatIndex: call.index };
+    }
+    const open = this.open;
+    if (open?.kind === 'function_call' && open.chatIndex === call.index && call.function.arguments) {
+      open.item.arguments += call.function.arguments;
+      events.push({ type: 'response.function_call_arguments.delta', sequence_number: this.seqNo(), item_id: open.item.id, output_index: open.index, delta: call.function.arguments });
+    }
+    return events;
+  }
+
+  /** The `.done` events of the open item. */
+  private close(): ResponseStreamEvent[] {
+    const open = this.open;
+    if (!open) return [];
+    this.open = null;
+    const events: ResponseStreamEvent[] = [];
+    const base = { item_id: open.item.id, output_index: open.index };
+    switch (open.kind) {
+      case 'message': {
+        const text = open.item.content[0].text;
+        open.item.status = outcomeOf(this.finish).status;
+        events.push({ type: 'response.output_text.done', sequence_number: this.seqNo(), ...base, content_index: 0, text, logprobs: [] });
+        events.push({ type: 'response.content_part.done', sequence_number: this.seqNo(), ...base, content_index: 0, part: { type: 'output_text', text, annotations: [] } });
+        break;
+      }
+      case 'reasoning':
+        if (open.text !== null) {
+          const part = { type: 'summary_text' as const, text: open.text };
+          open.item.summary.push(part);
+          events.push({ type: 'response.reasoning_summary_text.done', sequence_number: this.seqNo(), ...base, summary_index: 0, text: open.text });
+          events.push({ type: 'response.reasoning_summary_part.done', sequence_number: this.seqNo(), ...base, summary_index: 0, part: { ...part } });
+        }
+        open.item.encrypted_content ??= null;
+        break;
+      case 'function_call':
+        // A call without arguments streams none; `{}` is what the unstreamed path reports for it.
+        if (open.item.arguments === '') open.item.arguments = '{}';
+        open.item.status = 'completed';
+        events.push({ type: 'response.function_call_arguments.done', sequence_number: this.seqNo(), ...base, arguments: open.item.arguments });
+        break;
+    }
+    events.push({ type: 'response.output_item.done', sequence_number: this.seqNo(), output_index: open.index, item: structuredClone(open.item) });
+    return events;
+  }
+}
