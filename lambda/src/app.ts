@@ -10,6 +10,7 @@ import { GatewayError } from './http/errors';
 import { apiKeyAuth } from './middleware/auth';
 import { errorResponse, notFound, onError } from './middleware/errors';
 import { chatCompletionsHandler } from './routes/chat-completions';
+import { responsesHandler } from './routes/responses';
 
 /** Routes that clients call under the configured prefix and, for OpenAI base-URL habits, under `/v1`. */
 function apiRoutes(deps: AppDeps): Hono {
@@ -22,6 +23,7 @@ function apiRoutes(deps: AppDeps): Hono {
     }),
   );
   api.post('/chat/completions', chatCompletionsHandler(deps));
+  api.post('/responses', responsesHandler(deps));
   return api;
 }
 

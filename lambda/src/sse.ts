@@ -5,10 +5,11 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { GatewayError } from './http/errors';
+import { requestTelemetry } from './middleware/telemetry';
 
 export interface SseSink {
-  /** Sends one JSON event. */
-  send(data: unknown): Promise<void>;
+  /** Sends one JSON event, with an `event:` name when given (the Responses API names every event). */
+  send(data: unknown, event?: string): Promise<void>;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
 }
@@ -20,22 +21,33 @@ export interface SseOptions {
   readonly toError: (err: unknown) => GatewayError;
   /** Send `data: [DONE]` after a normal end. @default true */
   readonly done?: boolean;
+  /** The event that reports an error to the client. @default `data: {"error": {...}}` */
+  readonly errorEvent?: (err: GatewayError) => { event?: string; data: unknown };
 }
 
 export function sseResponse(c: Context, produce: (sink: SseSink) => Promise<void>, options: SseOptions): Response {
+  const telemetry = requestTelemetry(c);
+  telemetry.streamStarted();
   return streamSSE(c, async (stream) => {
     const controller = new AbortController();
     stream.onAbort(() => controller.abort());
-    const sink: SseSink = { send: (data) => stream.writeSSE({ data: JSON.stringify(data) }), signal: controller.signal };
+    const sink: SseSink = { send: (data, event) => stream.writeSSE({ data: JSON.stringify(data), ...(event ? { event } : {}) }), signal: controller.signal };
     try {
       await produce(sink);
       if (options.done !== false && !stream.aborted) await stream.writeSSE({ data: '[DONE]' });
     } catch (err) {
       if (!stream.aborted) {
-        const { error } = options.toError(err).toBody();
-        await stream.writeSSE({ data: JSON.stringify({ error }) });
+        const mapped = options.toError(err);
+        telemetry.fail(mapped);
+        const { event, data } = options.errorEvent ? options.errorEvent(mapped) : { event: undefined, data: mapped.toBody() };
+        // The client may leave while the error goes out; that must not become an unhandled error.
+        await stream.writeSSE({ data: JSON.stringify(data), ...(event ? { event } : {}) }).catch(() => undefined);
+      } else {
+        telemetry.fail(new GatewayError(499, 'The client closed the stream.', { type: 'api_error', code: 'client_closed_request' }));
       }
       options.onError?.(err);
+    } finally {
+      telemetry.streamEnded();
     }
   });
 }

@@ -1,0 +1,86 @@
+/**
+ * POST /responses: the Responses API, served statelessly on the chat translation. The request becomes a
+ * Chat Completions request, goes through the chat translators to Converse, and the chat answer (or chunks)
+ * becomes a `response` object (or typed Responses events).
+ */
+import type { Context } from 'hono';
+import type { AppDeps } from '../deps';
+import { readJson } from '../http/body';
+import { GatewayError } from '../http/errors';
+import { toGatewayError } from '../middleware/errors';
+import { chatRequestSchema } from '../schema/chat';
+import { responsesRequestSchema } from '../schema/responses';
+import { parseRequest } from '../schema/validate';
+import { sseResponse } from '../sse';
+import { translateChatRequest } from '../translate/chat-request';
+import { toChatCompletion } from '../translate/chat-response';
+import { ChatStreamTranslator } from '../translate/chat-stream';
+import { unixSeconds } from '../translate/ids';
+import type { DecodedMedia } from '../translate/media';
+import { newResponseIds } from '../translate/responses/ids';
+import { withResponsesParams } from '../translate/responses/params';
+import { toChatRequest } from '../translate/responses/request';
+import { echoOf, toResponse } from '../translate/responses/response';
+import { ResponsesStreamTranslator } from '../translate/responses/stream';
+import { responseAsEvents } from '../translate/unstreamed';
+import { remoteImageUrls, upstreamSignal } from './chat-completions';
+
+export function responsesHandler(deps: AppDeps) {
+  return async function responses(c: Context): Promise<Response> {
+    const req = parseRequest(responsesRequestSchema, await readJson(c));
+    const built = toChatRequest(req);
+    const chatReq = withResponsesParams(built.sources, () => parseRequest(chatRequestSchema, built.request));
+    const model = await deps.models.resolve(req.model, 'chat');
+    c.set('model' as never, model.modelId as never);
+    const urls = remoteImageUrls(chatReq);
+    let fetchedMedia: ReadonlyMap<string, DecodedMedia> | undefined;
+    if (urls.length) {
+      if (!deps.media) throw new GatewayError(400, 'This gateway does not fetch image URLs; send images as data: URLs.', { param: 'input', code: 'invalid_image_url' });
+      fetchedMedia = await deps.media.fetchAll(urls, c.req.raw.signal);
+    }
+    const plan = withResponsesParams(built.sources, () => translateChatRequest(chatReq, { modelId: model.modelId, caps: model.caps, fetchedMedia }));
+    const ids = newResponseIds();
+    const echo = echoOf(req);
+    // Reasoning always travels as reasoning items here, never as <think> tags.
+    const base = { id: ids.id, created: ids.createdAt, model: req.model, dropToolCalls: plan.dropToolCalls, maxToolCalls: plan.maxToolCalls, thinkTags: false };
+
+    if (!req.stream) {
+      const res = await deps.bedrock.converse(plan.input, upstreamSignal(c, deps.config.upstreamTimeoutMs));
+      return c.json(toResponse(toChatCompletion(res, base), echo, ids, unixSeconds()));
+    }
+
+    // Open the upstream stream before answering, so errors before the first byte are plain HTTP errors.
+    const abort = new AbortController();
+    const signal = upstreamSignal(c, deps.config.upstreamTimeoutMs, abort.signal);
+    const events = plan.streamFromUnstreamed
+      ? responseAsEvents(await deps.bedrock.converse(plan.input, signal))
+      : await deps.bedrock.converseStream(plan.input, signal);
+    const translator = new ResponsesStreamTranslator(new ChatStreamTranslator({ ...base, includeUsage: true }), echo, ids);
+    return sseResponse(
+      c,
+      async (sink) => {
+        sink.signal.addEventListener('abort', () => abort.abort(), { once: true });
+        for (const e of translator.start()) await sink.send(e, e.type);
+        for await (const event of events) {
+          for (const e of translator.next(event)) await sink.send(e, e.type);
+        }
+        if (!translator.complete) {
+          throw new GatewayError(502, 'The Bedrock stream ended before the model finished.', { type: 'api_error', code: 'upstream_stream_truncated' });
+        }
+        for (const e of translator.end(unixSeconds())) await sink.send(e, e.type);
+      },
+      {
+        done: false,
+        toError: (err) => toGatewayError(err, deps.logger),
+        errorEvent: (err) => {
+          const failed = translator.fail(err);
+          return { event: failed.type, data: failed };
+        },
+        onError: (err) => {
+          abort.abort();
+          deps.logger.warn('stream ended with an error', { model: model.modelId, error: err instanceof Error ? err.name : String(err) });
+        },
+      },
+    );
+  };
+}
