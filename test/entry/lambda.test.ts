@@ -1,0 +1,109 @@
+/**
+ * The Lambda entries, driven the way Lambda drives them: an ALB event into `handler` (buffered), and a
+ * Function URL event into the streaming handler through a stand-in for the runtime's `awslambda` global.
+ * Both call the emulator through the real AWS SDK client.
+ */
+import type { ALBEvent, ALBResult } from 'aws-lambda';
+import { Writable } from 'node:stream';
+import { startEmulator, type Emulator } from '../../emulator';
+
+const KEY = 'sk-lambda-test';
+const MODEL = 'anthropic.claude-3-5-haiku-20241022-v1:0';
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url,
+    AWS_ACCESS_KEY_ID: 'AKIDEMULATOR',
+    AWS_SECRET_ACCESS_KEY: 'emulator-secret',
+    AWS_REGION: 'us-east-1',
+    AWS_MAX_ATTEMPTS: '1',
+    API_KEY: KEY,
+    LOG_LEVEL: 'SILENT',
+  });
+});
+afterAll(() => emulator.close());
+
+function albEvent(body: unknown, path = '/api/v1/chat/completions'): ALBEvent {
+  return {
+    requestContext: { elb: { targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gw/abc' } },
+    httpMethod: 'POST',
+    path,
+    queryStringParameters: {},
+    headers: { host: 'gw.example', authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+  };
+}
+
+describe('ALB entry (lambda.ts)', () => {
+  let handler: (event: ALBEvent, context: unknown) => Promise<ALBResult>;
+  beforeAll(() => {
+    jest.isolateModules(() => {
+      handler = require('../../lambda/src/entry/lambda').handler;
+    });
+  });
+
+  it('answers a chat completion', async () => {
+    const res = await handler(albEvent({ model: MODEL, messages: [{ role: 'user', content: 'from lambda' }] }), {});
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '{}').choices[0].message.content).toBe('Emulated reply to: from lambda');
+  });
+
+  it('returns a complete SSE body at once for stream: true', async () => {
+    const res = await handler(albEvent({ model: MODEL, messages: [{ role: 'user', content: 'a b' }], stream: true }), {});
+    expect(res.statusCode).toBe(200);
+    expect(res.headers?.['content-type']).toContain('text/event-stream');
+    const body = res.isBase64Encoded ? Buffer.from(res.body ?? '', 'base64').toString() : (res.body ?? '');
+    expect(body.trim().endsWith('data: [DONE]')).toBe(true);
+    expect(body).toContain('"finish_reason":"stop"');
+  });
+
+  it('rejects a missing key with an OpenAI 401', async () => {
+    const event = albEvent({ model: MODEL, messages: [] });
+    delete event.headers?.authorization;
+    const res = await handler(event, {});
+    expect(res.statusCode).toBe(401);
+    expect(JSON.parse(res.body ?? '{}').error.type).toBe('authentication_error');
+  });
+});
+
+describe('Function URL streaming entry (stream.ts)', () => {
+  it('streams through awslambda.streamifyResponse with status and headers first', async () => {
+    const written: string[] = [];
+    let metadata: { statusCode: number; headers: Record<string, string> } | undefined;
+    const globals = globalThis as Record<string, unknown>;
+    globals.awslambda = {
+      streamifyResponse: (fn: unknown) => fn,
+      HttpResponseStream: { from: (stream: Writable, meta: typeof metadata) => ((metadata = meta), stream) },
+    };
+    let handler!: (event: unknown, stream: Writable, context: unknown) => Promise<void>;
+    jest.isolateModules(() => {
+      handler = require('../../lambda/src/entry/stream').handler;
+    });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        written.push(chunk.toString());
+        cb();
+      },
+    });
+    const event = {
+      version: '2.0',
+      rawPath: '/api/v1/chat/completions',
+      rawQueryString: '',
+      headers: { host: 'x.lambda-url.us-east-1.on.aws', authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      requestContext: { http: { method: 'POST', path: '/api/v1/chat/completions', sourceIp: '127.0.0.1' }, domainName: 'x.lambda-url.us-east-1.on.aws' },
+      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'one two three' }], stream: true }),
+      isBase64Encoded: false,
+    };
+    await handler(event, sink, {});
+    delete globals.awslambda;
+    expect(metadata?.statusCode).toBe(200);
+    expect(metadata?.headers['content-type']).toContain('text/event-stream');
+    const text = written.join('');
+    expect(text).toContain('"content":"one "');
+    expect(text.trim().endsWith('data: [DONE]')).toBe(true);
+    expect(written.length).toBeGreaterThan(3);
+  });
+});
