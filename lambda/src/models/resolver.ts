@@ -1,11 +1,17 @@
 /**
  * Request model name → the id sent to Bedrock and its capabilities. Aliases, the allow-list and the
  * default model are applied here, once, for every route.
+ *
+ * Latency rule: a name that already looks like a Bedrock id (foundation model, profile id, ARN) never
+ * waits for the control plane. Only names the catalog alone can explain (application profiles' readable
+ * names) wait, and then for a short, bounded time.
  */
-import { capabilitiesFor, type ModelCapabilities } from '../bedrock/capabilities';
+import { capabilitiesFor, foundationModelId, type ModelCapabilities } from '../bedrock/capabilities';
 import { GatewayError, invalidRequest } from '../http/errors';
+import type { CatalogView } from './catalog-cache';
+import type { CatalogEntry, ModelKind } from './catalog-entries';
 
-export type ModelKind = 'chat' | 'embedding';
+export type { ModelKind } from './catalog-entries';
 
 export interface ResolvedModel {
   /** What the client asked for (echoed back in responses). */
@@ -13,6 +19,8 @@ export interface ResolvedModel {
   /** What Bedrock is called with. */
   readonly modelId: string;
   readonly caps: ModelCapabilities;
+  /** The foundation model behind `modelId` (profiles resolved), when known. */
+  readonly foundationModelId?: string;
 }
 
 export interface ModelResolver {
@@ -27,6 +35,18 @@ export interface StaticResolverOptions {
   readonly allowlist: readonly string[];
 }
 
+export interface ResolverOptions extends StaticResolverOptions {
+  /** Without a catalog every name passes through to Bedrock as it is. */
+  readonly catalog?: CatalogView;
+  /** How long a request may wait for the catalog to explain a name. @default 2000 */
+  readonly catalogWaitMs?: number;
+  /**
+   * Names that are not Bedrock ids may be application profiles' readable names, worth a catalog lookup.
+   * Off when application profiles are disabled: such names are then unknown at once. @default true
+   */
+  readonly readableNames?: boolean;
+}
+
 /** `*` matches any run of characters; everything else is literal. */
 export function globToRegExp(pattern: string): RegExp {
   const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
@@ -37,23 +57,82 @@ export function isAllowed(modelId: string, allowlist: readonly RegExp[]): boolea
   return allowlist.length === 0 || allowlist.some((re) => re.test(modelId));
 }
 
-/** Resolution that needs no control-plane call: aliases, defaults and the allow-list. */
-export function createStaticResolver(options: StaticResolverOptions): ModelResolver {
+/** An entry is allowed when the allow-list names either its listed id or the id Bedrock is called with. */
+export function isEntryAllowed(entry: Pick<CatalogEntry, 'id' | 'invokeId'>, allowlist: readonly RegExp[]): boolean {
+  return isAllowed(entry.id, allowlist) || isAllowed(entry.invokeId, allowlist);
+}
+
+/** `provider.model…` (optionally behind a geography prefix) or a Bedrock ARN. */
+export function looksLikeBedrockId(name: string): boolean {
+  return /^arn:aws[\w-]*:bedrock:/.test(name) || /^[a-z][a-z0-9-]*\.[a-z0-9][\w.:-]*$/i.test(foundationModelId(name));
+}
+
+const isApplicationProfileArn = (id: string): boolean => /:application-inference-profile\//.test(id);
+
+const OPENAI_NAMES: Readonly<Record<ModelKind, RegExp>> = {
+  chat: /^(gpt-|o[1-9]|chatgpt-)/,
+  embedding: /^text-embedding-/,
+};
+
+/** Defaults come in resolved: the operator's choice or the Region table (see `defaultModels`). */
+export function createResolver(options: ResolverOptions): ModelResolver {
   const allow = options.allowlist.map(globToRegExp);
+  const waitMs = options.catalogWaitMs ?? 2000;
+  const catalog = options.catalog;
+
+  const notAllowed = (name: string) =>
+    new GatewayError(403, `The model '${name}' is not enabled on this gateway.`, { param: 'model', code: 'model_not_allowed' });
+
+  function fromEntry(requested: string, entry: CatalogEntry, kind: ModelKind): ResolvedModel {
+    if (!isEntryAllowed(entry, allow)) throw notAllowed(requested);
+    if (entry.kind !== kind) {
+      const other = entry.kind === 'chat' ? 'a chat model; use /chat/completions' : 'an embedding model; use /embeddings';
+      throw invalidRequest(`The model '${requested}' is ${other}.`, 'model', 'model_not_supported');
+    }
+    return { requested, modelId: entry.invokeId, caps: capabilitiesFor(entry.foundationModelId), foundationModelId: entry.foundationModelId };
+  }
+
+  function passThrough(requested: string, modelId: string): ResolvedModel {
+    if (!isAllowed(modelId, allow)) throw notAllowed(requested);
+    const fm = isApplicationProfileArn(modelId) ? undefined : foundationModelId(modelId);
+    return { requested, modelId, caps: capabilitiesFor(fm ?? modelId), foundationModelId: fm };
+  }
+
   return {
     async resolve(name, kind) {
       const fallback = kind === 'chat' ? options.defaultModel : options.defaultEmbeddingModel;
-      const openaiName = kind === 'chat' ? /^(gpt-|o[1-9]|chatgpt-)/ : /^text-embedding-/;
-      let modelId = options.aliases[name] ?? name;
-      if (modelId === name && options.aliasGptToDefault && fallback && openaiName.test(name)) modelId = fallback;
-      if (modelId === '' || modelId === 'default') {
+      let target = options.aliases[name] ?? name;
+      if (target === name && options.aliasGptToDefault && fallback && OPENAI_NAMES[kind].test(name)) target = fallback;
+      if (target === '' || target === 'default') {
         if (!fallback) throw invalidRequest('No model was given and the gateway has no default model.', 'model', 'model_not_found');
-        modelId = fallback;
+        target = fallback;
       }
-      if (!isAllowed(modelId, allow)) {
-        throw new GatewayError(403, `The model '${name}' is not enabled on this gateway.`, { param: 'model', code: 'model_not_allowed' });
+      if (!catalog) return passThrough(name, target);
+
+      const known = catalog.current()?.find(target);
+      if (known) return fromEntry(name, known, kind);
+      // Bedrock ids need no catalog, except an application profile's ARN, whose model (and so its
+      // capabilities) only the catalog knows: wait briefly for it, then fall back to permissive defaults.
+      if (looksLikeBedrockId(target) && !isApplicationProfileArn(target)) return passThrough(name, target);
+      const { entry, loaded } = options.readableNames === false ? { entry: undefined, loaded: true } : await catalog.lookup(target, waitMs);
+      if (entry) return fromEntry(name, entry, kind);
+      if (looksLikeBedrockId(target)) return passThrough(name, target);
+      if (!loaded) {
+        throw new GatewayError(503, `The model '${name}' is not a Bedrock model id, and the model catalog that could explain it is unavailable right now.`, {
+          param: 'model',
+          code: 'model_catalog_unavailable',
+          retryAfterSeconds: 5,
+        });
       }
-      return { requested: name, modelId, caps: capabilitiesFor(modelId) };
+      const message = `The model '${name}' does not exist or is not available on this gateway. GET /models lists the models you can use.`;
+      // The embeddings contract names an unknown model as a bad request field; chat follows OpenAI (404).
+      if (kind === 'embedding') throw invalidRequest(message, 'model', 'model_not_found');
+      throw new GatewayError(404, message, { param: 'model', code: 'model_not_found' });
     },
   };
+}
+
+/** Resolution that needs no control-plane call: aliases, defaults and the allow-list. */
+export function createStaticResolver(options: StaticResolverOptions): ModelResolver {
+  return createResolver(options);
 }

@@ -1,0 +1,90 @@
+/**
+ * The control-plane client: ListFoundationModels and ListInferenceProfiles, the gateway's only calls to the
+ * `bedrock` (not `bedrock-runtime`) service. Endpoint, credentials and retries come from the SDK's own
+ * configuration chain (AWS_ENDPOINT_URL_BEDROCK, AWS_MAX_ATTEMPTS, …). Building the client calls nothing.
+ */
+import {
+  BedrockClient,
+  ListFoundationModelsCommand,
+  paginateListInferenceProfiles,
+  type FoundationModelSummary,
+  type InferenceProfileSummary,
+  type InferenceProfileType,
+} from '@aws-sdk/client-bedrock';
+
+/** What the control plane said, unfiltered. Profile lists are undefined when they were not asked for. */
+export interface RawCatalog {
+  readonly foundationModels: readonly FoundationModelSummary[];
+  readonly systemProfiles?: readonly InferenceProfileSummary[];
+  readonly applicationProfiles?: readonly InferenceProfileSummary[];
+}
+
+export interface ControlPlane {
+  listFoundationModels(signal?: AbortSignal): Promise<FoundationModelSummary[]>;
+  listInferenceProfiles(type: InferenceProfileType, signal?: AbortSignal): Promise<InferenceProfileSummary[]>;
+}
+
+export function createControlPlane(options: { readonly region: string }): ControlPlane {
+  const client = new BedrockClient({ region: options.region });
+  return {
+    async listFoundationModels(signal) {
+      const out = await client.send(new ListFoundationModelsCommand({}), { abortSignal: signal });
+      return out.modelSummaries ?? [];
+    },
+    async listInferenceProfiles(type, signal) {
+      const profiles: InferenceProfileSummary[] = [];
+      const pages = paginateListInferenceProfiles({ client, pageSize: 1000 }, { typeEquals: type });
+      for await (const page of withSignal(pages, signal)) profiles.push(...(page.inferenceProfileSummaries ?? []));
+      return profiles;
+    },
+  };
+}
+
+/** The paginator takes no abort signal; stop between pages instead. */
+async function* withSignal<T>(pages: AsyncIterable<T>, signal?: AbortSignal): AsyncGenerator<T> {
+  for await (const page of pages) {
+    signal?.throwIfAborted();
+    yield page;
+  }
+}
+
+export interface LoadOptions {
+  readonly systemProfiles: boolean;
+  readonly applicationProfiles: boolean;
+}
+
+/**
+ * One catalog load. Foundation models are required (profiles cannot be classified without them); a failed
+ * profile listing (often a missing bedrock:ListInferenceProfiles permission) is reported in `errors` and
+ * leaves that list undefined, so the caller can keep the previous one.
+ */
+export async function loadRawCatalog(
+  plane: ControlPlane,
+  options: LoadOptions,
+  signal?: AbortSignal,
+): Promise<{ raw: RawCatalog; errors: string[] }> {
+  const [models, system, application] = await Promise.allSettled([
+    plane.listFoundationModels(signal),
+    options.systemProfiles ? plane.listInferenceProfiles('SYSTEM_DEFINED', signal) : Promise.resolve(undefined),
+    options.applicationProfiles ? plane.listInferenceProfiles('APPLICATION', signal) : Promise.resolve(undefined),
+  ]);
+  if (models.status === 'rejected') throw models.reason;
+  const errors: string[] = [];
+  const settle = (r: PromiseSettledResult<InferenceProfileSummary[] | undefined>, what: string) => {
+    if (r.status === 'fulfilled') return r.value;
+    errors.push(`${what}: ${describe(r.reason)}`);
+    return undefined;
+  };
+  return {
+    raw: {
+      foundationModels: models.value,
+      systemProfiles: settle(system, 'ListInferenceProfiles(SYSTEM_DEFINED)'),
+      applicationProfiles: settle(application, 'ListInferenceProfiles(APPLICATION)'),
+    },
+    errors,
+  };
+}
+
+export function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

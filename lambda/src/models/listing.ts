@@ -1,0 +1,58 @@
+/**
+ * What GET /models shows, as a pure function of the catalog and the configuration. With a catalog, the
+ * catalog is the truth (plus aliases); without one (control plane down, nothing cached yet) the gateway
+ * lists what its configuration alone vouches for: default models, aliases, literal allow-list ids.
+ */
+import type { Catalog, CatalogEntry } from './catalog-entries';
+import { ownerOf } from './catalog-entries';
+import type { DefaultModels } from './defaults';
+import { globToRegExp, isAllowed, isEntryAllowed, looksLikeBedrockId } from './resolver';
+
+export interface OpenAIModel {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+}
+
+export interface ListingConfig {
+  readonly aliases: Readonly<Record<string, string>>;
+  readonly allowlist: readonly string[];
+  readonly defaults: DefaultModels;
+}
+
+const model = (id: string, created: number, ownedBy: string): OpenAIModel => ({ id, object: 'model', created, owned_by: ownedBy });
+const fromEntry = (e: CatalogEntry, id = e.id): OpenAIModel => model(id, e.created, e.ownedBy);
+
+export function listModels(catalog: Catalog | undefined, config: ListingConfig): OpenAIModel[] {
+  const allow = config.allowlist.map(globToRegExp);
+  const out = new Map<string, OpenAIModel>();
+  const add = (m: OpenAIModel) => {
+    if (!out.has(m.id)) out.set(m.id, m);
+  };
+  /** A Bedrock id the catalog cannot vouch for is listed only when it is callable as it stands. */
+  const bare = (id: string, as = id) => {
+    if (looksLikeBedrockId(id) && isAllowed(id, allow)) add(model(as, 0, ownerOf(id)));
+  };
+
+  for (const e of catalog?.entries ?? []) if (isEntryAllowed(e, allow)) add(fromEntry(e));
+  for (const [alias, target] of Object.entries(config.aliases)) {
+    const entry = catalog?.find(target);
+    if (entry) {
+      if (isEntryAllowed(entry, allow)) add(fromEntry(entry, alias));
+    } else bare(target, alias);
+  }
+  if (!catalog) {
+    for (const id of [config.defaults.chat, config.defaults.embedding]) if (id) bare(id);
+    for (const pattern of config.allowlist) if (!pattern.includes('*')) bare(pattern);
+  }
+  return [...out.values()];
+}
+
+/** One model by its listed id, or by any other name the catalog knows for it (ARNs). */
+export function findModel(id: string, listed: readonly OpenAIModel[], catalog: Catalog | undefined): OpenAIModel | undefined {
+  const direct = listed.find((m) => m.id === id);
+  if (direct) return direct;
+  const entry = catalog?.find(id);
+  return entry ? listed.find((m) => m.id === entry.id) : undefined;
+}
