@@ -38,11 +38,14 @@ export function responsesHandler(deps: AppDeps) {
       if (!deps.media) throw new GatewayError(400, 'This gateway does not fetch image URLs; send images as data: URLs.', { param: 'input', code: 'invalid_image_url' });
       fetchedMedia = await deps.media.fetchAll(urls, c.req.raw.signal);
     }
-    const plan = withResponsesParams(built.sources, () => translateChatRequest(chatReq, { modelId: model.modelId, caps: model.caps, fetchedMedia }));
+    const translation = { modelId: model.modelId, caps: model.caps, fetchedMedia, promptCaching: deps.config.enablePromptCaching };
+    const plan = withResponsesParams(built.sources, () => translateChatRequest(chatReq, translation));
     const ids = newResponseIds();
     const echo = echoOf(req);
-    // Reasoning always travels as reasoning items here, never as <think> tags.
-    const base = { id: ids.id, created: ids.createdAt, model: req.model, dropToolCalls: plan.dropToolCalls, maxToolCalls: plan.maxToolCalls, thinkTags: false };
+    // Whatever the plan tells the way back (dropped or capped tool calls, …) reaches the chat translators
+    // as it does on the chat route. Reasoning always travels as reasoning items here, never as <think> tags.
+    const { input: _input, includeUsage: _includeUsage, streamFromUnstreamed: _unstreamed, ...wayBack } = plan;
+    const base = { ...wayBack, id: ids.id, created: ids.createdAt, model: req.model, thinkTags: false };
 
     if (!req.stream) {
       const res = await deps.bedrock.converse(plan.input, upstreamSignal(c, deps.config.upstreamTimeoutMs));
