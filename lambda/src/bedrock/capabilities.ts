@@ -34,6 +34,8 @@ export interface ModelCapabilities {
   readonly prefill: boolean;
   /** Maximum number of cachePoint blocks, or 0 when the model has no prompt caching. */
   readonly maxCachePoints: number;
+  /** A cachePoint may close the tool list (Claude); Nova caches only system and messages. */
+  readonly cacheTools: boolean;
   /** Converse `outputConfig.textFormat` (native JSON-schema output). */
   readonly structuredOutput: boolean;
   /** `toolSpec.strict` is honoured. */
@@ -52,13 +54,16 @@ const BASE: ModelCapabilities = {
   samplingExclusive: false,
   prefill: true,
   maxCachePoints: 0,
+  cacheTools: false,
   structuredOutput: false,
   strictTools: false,
 };
 
-const CLAUDE: ModelCapabilities = { ...BASE, family: 'claude', maxCachePoints: 4 };
+const CLAUDE: ModelCapabilities = { ...BASE, family: 'claude', maxCachePoints: 4, cacheTools: true };
 const CLAUDE_4: ModelCapabilities = { ...CLAUDE, reasoning: 'claude-budget' };
 const CLAUDE_45: ModelCapabilities = { ...CLAUDE_4, samplingExclusive: true, structuredOutput: true, strictTools: true };
+/** Claude 4.6 and later: adaptive thinking, and no assistant prefill. */
+const CLAUDE_46: ModelCapabilities = { ...CLAUDE_45, reasoning: 'claude-adaptive', prefill: false };
 const NOVA: ModelCapabilities = { ...BASE, family: 'nova', maxCachePoints: 4, prefill: false };
 const LLAMA: ModelCapabilities = { ...BASE, family: 'llama', toolChoice: ['auto'], streamingTools: false, images: false, documents: true, prefill: false };
 const MISTRAL: ModelCapabilities = { ...BASE, family: 'mistral', toolChoice: ['auto', 'any'], images: false, prefill: false };
@@ -72,16 +77,16 @@ interface Row {
 /** First match wins: keep specific rows above their family's catch-all. */
 export const CAPABILITY_TABLE: readonly Row[] = [
   // Anthropic
-  { match: /^anthropic\.claude-(opus|sonnet|haiku)-4-[6-9]/, caps: { ...CLAUDE_45, reasoning: 'claude-adaptive' } },
-  { match: /^anthropic\.claude-(opus|sonnet|haiku)-[5-9]/, caps: { ...CLAUDE_45, reasoning: 'claude-adaptive' } },
+  { match: /^anthropic\.claude-(opus|sonnet|haiku)-4-[6-9]/, caps: CLAUDE_46 },
+  { match: /^anthropic\.claude-(opus|sonnet|haiku)-[5-9]/, caps: CLAUDE_46 },
   { match: /^anthropic\.claude-(opus|sonnet|haiku)-4-5/, caps: CLAUDE_45 },
   { match: /^anthropic\.claude-opus-4-1/, caps: { ...CLAUDE_4, samplingExclusive: true } },
   { match: /^anthropic\.claude-(opus|sonnet)-4/, caps: CLAUDE_4 },
   { match: /^anthropic\.claude-3-7-sonnet/, caps: CLAUDE_4 },
   { match: /^anthropic\.claude-3-5-haiku/, caps: { ...CLAUDE, images: false } },
-  { match: /^anthropic\.claude-3-(haiku|sonnet|opus)|^anthropic\.claude-3-5-sonnet/, caps: { ...CLAUDE, maxCachePoints: 0 } },
-  { match: /^anthropic\.claude-(v2|instant)/, caps: { ...CLAUDE, tools: false, toolChoice: [], images: false, documents: false, maxCachePoints: 0 } },
-  { match: /^anthropic\./, caps: CLAUDE_45 },
+  { match: /^anthropic\.claude-3-(haiku|sonnet|opus)|^anthropic\.claude-3-5-sonnet/, caps: { ...CLAUDE, maxCachePoints: 0, cacheTools: false } },
+  { match: /^anthropic\.claude-(v2|instant)/, caps: { ...CLAUDE, tools: false, toolChoice: [], images: false, documents: false, maxCachePoints: 0, cacheTools: false } },
+  { match: /^anthropic\./, caps: CLAUDE_46 },
   // Amazon
   { match: /^amazon\.nova-micro/, caps: { ...NOVA, images: false, documents: false } },
   { match: /^amazon\.nova-2/, caps: { ...NOVA, reasoning: 'nova' } },

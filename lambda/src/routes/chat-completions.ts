@@ -48,7 +48,7 @@ export function chatCompletionsHandler(deps: AppDeps) {
       if (!deps.media) throw new GatewayError(400, 'This gateway does not fetch image URLs; send images as data: URLs.', { param: 'messages', code: 'invalid_image_url' });
       fetchedMedia = await deps.media.fetchAll(urls, c.req.raw.signal);
     }
-    const plan = translateChatRequest(req, { modelId: model.modelId, caps: model.caps, fetchedMedia });
+    const plan = translateChatRequest(req, { modelId: model.modelId, caps: model.caps, fetchedMedia, promptCaching: deps.config.enablePromptCaching });
     const base = {
       id: newId('chatcmpl'),
       created: unixSeconds(),
@@ -56,6 +56,8 @@ export function chatCompletionsHandler(deps: AppDeps) {
       dropToolCalls: plan.dropToolCalls,
       maxToolCalls: plan.maxToolCalls,
       thinkTags: deps.config.reasoningAsThinkTags,
+      answerTool: plan.answerTool,
+      contentPrefix: plan.contentPrefix,
     };
 
     if (!req.stream) {

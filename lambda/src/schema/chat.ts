@@ -6,13 +6,17 @@
 import { z } from 'zod';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() }).loose();
-const cacheControl = z.object({ type: z.string(), ttl: z.string().optional() }).loose().optional();
+/** Anthropic-style cache marker (`{type:"ephemeral", ttl?}`), as LiteLLM-era clients send it. */
+const cacheControl = z.object({ type: z.string(), ttl: z.string().optional() }).loose().nullish();
+/** OpenAI's explicit cache breakpoint on a content part. */
+const cacheBreakpoint = z.object({ mode: z.string().optional(), ttl: z.string().optional() }).loose().nullish();
+const cacheMarkers = { cache_control: cacheControl, prompt_cache_breakpoint: cacheBreakpoint };
 
 const imagePart = z
   .object({
     type: z.literal('image_url'),
-    image_url: z.union([z.object({ url: z.string(), detail: z.string().optional() }).loose(), z.string()]),
-    cache_control: cacheControl,
+    image_url: z.union([z.object({ url: z.string(), detail: z.string().nullish() }).loose(), z.string()]),
+    ...cacheMarkers,
   })
   .loose();
 
@@ -22,15 +26,15 @@ const filePart = z
     file: z
       .object({ file_data: z.string().optional(), file_id: z.string().optional(), filename: z.string().optional() })
       .loose(),
-    cache_control: cacheControl,
+    ...cacheMarkers,
   })
   .loose();
 
 const audioPart = z.object({ type: z.literal('input_audio'), input_audio: z.unknown() }).loose();
 const refusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() }).loose();
 
-const userPart = z.discriminatedUnion('type', [textPart.extend({ cache_control: cacheControl }), imagePart, filePart, audioPart]);
-const textOnlyPart = textPart.extend({ cache_control: cacheControl });
+const textOnlyPart = textPart.extend(cacheMarkers);
+const userPart = z.discriminatedUnion('type', [textOnlyPart, imagePart, filePart, audioPart]);
 
 export const toolCallSchema = z
   .object({
@@ -72,7 +76,7 @@ const functionDef = z
   })
   .loose();
 
-const toolSchema = z.object({ type: z.literal('function'), function: functionDef, cache_control: cacheControl }).loose();
+const toolSchema = z.object({ type: z.literal('function'), function: functionDef, ...cacheMarkers }).loose();
 
 const toolChoiceSchema = z.union([
   z.enum(['none', 'auto', 'required']),
@@ -123,8 +127,9 @@ export const chatRequestSchema = z
     functions: z.array(functionDef).nullish(),
     function_call: z.union([z.enum(['none', 'auto']), z.object({ name: z.string() }).loose()]).nullish(),
     response_format: responseFormatSchema.nullish(),
-    reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
+    reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).nullish(),
     prompt_cache_key: z.string().nullish(),
+    prompt_cache_options: z.object({ mode: z.enum(['implicit', 'explicit']).optional(), ttl: z.string().optional() }).loose().nullish(),
     extra_body: z.record(z.string(), z.unknown()).nullish(),
   })
   .loose();
@@ -133,6 +138,12 @@ export type ChatRequest = z.infer<typeof chatRequestSchema>;
 export type ChatMessage = z.infer<typeof messageSchema>;
 export type ToolCall = z.infer<typeof toolCallSchema>;
 export type UserContentPart = z.infer<typeof userPart>;
+export type ResponseFormat = z.infer<typeof responseFormatSchema>;
+/** The cache markers a content part may carry. */
+export interface CacheMarked {
+  cache_control?: { type: string; ttl?: string } | null;
+  prompt_cache_breakpoint?: { mode?: string; ttl?: string } | null;
+}
 
 /** Every key the gateway understands; the rest of the top level is passed to the model as extra fields. */
 export const KNOWN_CHAT_KEYS: ReadonlySet<string> = new Set(Object.keys(chatRequestSchema.shape).concat(['web_search_options', 'verbosity', 'safety_identifier', 'prompt_cache_retention']));

@@ -2,20 +2,34 @@
  * A validated Chat Completions request → ConverseStream/Converse input, plus the few things the way back
  * must know. Pure: no SDK client, no environment.
  */
-import type { ConverseStreamCommandInput, InferenceConfiguration } from '@aws-sdk/client-bedrock-runtime';
+import type {
+  ConverseStreamCommandInput,
+  GuardrailStreamConfiguration,
+  InferenceConfiguration,
+  Message,
+  OutputConfig,
+  PerformanceConfiguration,
+  ServiceTier,
+  SystemContentBlock,
+  ToolConfiguration,
+} from '@aws-sdk/client-bedrock-runtime';
 import type { ModelCapabilities } from '../bedrock/capabilities';
 import { invalidRequest } from '../http/errors';
 import { KNOWN_CHAT_KEYS, type ChatRequest } from '../schema/chat';
+import { applyCachePoints } from './cache-points';
 import type { DecodedMedia } from './media';
 import { translateMessages } from './messages';
-import { planReasoning } from './reasoning';
-import { translateTools } from './tools';
+import { isActiveEffort, planReasoning } from './reasoning';
+import { planStructuredOutput, type StructuredPlan } from './structured-output';
+import { translateTools, type ToolPlan } from './tools';
 
 export interface ChatTranslationContext {
   /** The id sent to Bedrock (foundation model, profile id or ARN). */
   readonly modelId: string;
   readonly caps: ModelCapabilities;
   readonly fetchedMedia?: ReadonlyMap<string, DecodedMedia>;
+  /** The operator's ENABLE_PROMPT_CACHING: automatic cache points on models that cache. */
+  readonly promptCaching?: boolean;
 }
 
 export interface ChatPlan {
@@ -25,6 +39,10 @@ export interface ChatPlan {
   readonly includeUsage: boolean;
   /** Tools were offered to a model that cannot stream tool use: stream from an unstreamed call. */
   readonly streamFromUnstreamed: boolean;
+  /** The structured-output answer tool: a call to it is the answer's content, not a tool call. */
+  readonly answerTool?: string;
+  /** Text the gateway prefilled for the model; it is the start of the answer's content. */
+  readonly contentPrefix?: string;
 }
 
 /** Fields Bedrock cannot honour, where ignoring them would change what the client gets. */
@@ -55,6 +73,72 @@ function extraFields(req: ChatRequest): Record<string, unknown> {
   return { ...extras, ...(req.extra_body ?? {}) };
 }
 
+interface Routing {
+  guardrailConfig?: GuardrailStreamConfiguration;
+  performanceConfig?: PerformanceConfiguration;
+  serviceTier?: ServiceTier;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `guardrailConfig` / `guardrail_config`, with camelCase or snake_case keys. */
+function guardrail(value: unknown, streaming: boolean): GuardrailStreamConfiguration {
+  const pick = (g: Record<string, unknown>, camel: string, snake: string) => g[camel] ?? g[snake];
+  const id = isRecord(value) ? pick(value, 'guardrailIdentifier', 'guardrail_identifier') : undefined;
+  const version = isRecord(value) ? pick(value, 'guardrailVersion', 'guardrail_version') : undefined;
+  if (!isRecord(value) || typeof id !== 'string' || typeof version !== 'string') {
+    throw invalidRequest('guardrailConfig needs guardrailIdentifier and guardrailVersion strings.', 'guardrailConfig', 'invalid_value');
+  }
+  const trace = pick(value, 'trace', 'trace');
+  const mode = pick(value, 'streamProcessingMode', 'stream_processing_mode');
+  return {
+    guardrailIdentifier: id,
+    guardrailVersion: version,
+    ...(trace === 'enabled' || trace === 'disabled' || trace === 'enabled_full' ? { trace } : {}),
+    // Only ConverseStream takes a processing mode.
+    ...(streaming && (mode === 'sync' || mode === 'async') ? { streamProcessingMode: mode } : {}),
+  };
+}
+
+function performance(value: unknown): PerformanceConfiguration {
+  const latency = isRecord(value) ? value.latency : value;
+  if (latency !== 'standard' && latency !== 'optimized') {
+    throw invalidRequest("performanceConfig.latency (or latency) must be 'standard' or 'optimized'.", 'performanceConfig', 'invalid_value');
+  }
+  return { latency };
+}
+
+/** OpenAI's tiers → Bedrock's. `auto`/`default` leave the choice to Bedrock. */
+const SERVICE_TIERS: Readonly<Record<string, ServiceTier['type'] | null>> = {
+  auto: null,
+  default: null,
+  flex: 'flex',
+  priority: 'priority',
+  reserved: 'reserved',
+  scale: 'reserved',
+};
+
+/**
+ * Extras that are Converse request fields, not model fields, are taken out of the extras: a guardrail,
+ * the latency-optimised variant, and the service tier.
+ */
+function routingFields(req: ChatRequest, extras: Record<string, unknown>): Routing {
+  const routing: Routing = {};
+  const guard = extras.guardrailConfig ?? extras.guardrail_config;
+  if (guard !== undefined) routing.guardrailConfig = guardrail(guard, req.stream === true);
+  const perf = extras.performanceConfig ?? extras.latency;
+  if (perf !== undefined) routing.performanceConfig = performance(perf);
+  for (const key of ['guardrailConfig', 'guardrail_config', 'performanceConfig', 'latency']) delete extras[key];
+  if (req.service_tier != null) {
+    const tier = SERVICE_TIERS[req.service_tier];
+    if (tier === undefined) {
+      throw invalidRequest(`Unknown service_tier '${req.service_tier}'. Use auto, default, flex or priority.`, 'service_tier', 'invalid_value');
+    }
+    if (tier) routing.serviceTier = { type: tier };
+  }
+  return routing;
+}
+
 function inferenceConfig(req: ChatRequest, caps: ModelCapabilities): InferenceConfiguration {
   const config: InferenceConfiguration = {};
   const maxTokens = req.max_completion_tokens ?? req.max_tokens;
@@ -69,30 +153,68 @@ function inferenceConfig(req: ChatRequest, caps: ModelCapabilities): InferenceCo
   return config;
 }
 
+/** Folds the structured-output plan into the conversation and the tool config. */
+function applyStructured(plan: StructuredPlan, system: SystemContentBlock[], messages: Message[], tools: ToolPlan, caps: ModelCapabilities): ToolConfiguration | undefined {
+  if (plan.instruction) {
+    if (caps.system) system.push({ text: plan.instruction });
+    else messages[0].content?.unshift({ text: plan.instruction });
+  }
+  if (plan.prefill) messages.push({ role: 'assistant', content: [{ text: plan.prefill }] });
+  if (!plan.tool) return tools.toolConfig;
+  const toolChoice = plan.toolChoice ?? tools.toolConfig?.toolChoice;
+  return { tools: [...(tools.toolConfig?.tools ?? []), plan.tool], ...(toolChoice ? { toolChoice } : {}) };
+}
+
 export function translateChatRequest(req: ChatRequest, ctx: ChatTranslationContext): ChatPlan {
   rejectUnsupported(req);
-  const { system, messages } = translateMessages(req.messages, ctx);
-  const tools = translateTools(req, messages, ctx.modelId, ctx.caps);
-  const forced = !!tools.toolConfig?.toolChoice && !('auto' in tools.toolConfig.toolChoice && tools.toolConfig.toolChoice.auto);
-  const reasoning = planReasoning(req.reasoning_effort, inferenceConfig(req, ctx.caps), ctx.caps, forced);
+  const { caps } = ctx;
+  const translated = translateMessages(req.messages, ctx);
+  const { messages } = translated;
+  const tools = translateTools(req, messages, ctx.modelId, caps);
 
-  const additional = { ...reasoning.additionalFields, ...extraFields(req) };
+  const structured = planStructuredOutput(req.response_format, {
+    caps,
+    takenToolNames: new Set((tools.toolConfig?.tools ?? []).flatMap((t) => (t.toolSpec?.name ? [t.toolSpec.name] : []))),
+    clientToolsOffered: !!tools.toolConfig && !tools.dropToolCalls,
+    endsWithAssistant: messages[messages.length - 1].role === 'assistant',
+    reasoningWanted: isActiveEffort(req.reasoning_effort) && (caps.reasoning === 'claude-budget' || caps.reasoning === 'claude-adaptive'),
+  });
+  let system = translated.system;
+  let toolConfig = applyStructured(structured, system, messages, tools, caps);
+  const forced = !!toolConfig?.toolChoice && !toolConfig.toolChoice.auto;
+  const reasoning = planReasoning(req.reasoning_effort, inferenceConfig(req, caps), { caps, forcedToolChoice: forced, messages });
+
+  const cache = { system, messages, tools: toolConfig?.tools };
+  applyCachePoints(cache, { caps, automatic: !!ctx.promptCaching && req.prompt_cache_options?.mode !== 'explicit' });
+  system = cache.system;
+  if (toolConfig && cache.tools) toolConfig = { ...toolConfig, tools: cache.tools };
+
+  const extras = extraFields(req);
+  const routing = routingFields(req, extras);
+  const additional = { ...reasoning.additionalFields, ...extras };
+  const outputConfig: OutputConfig = {
+    ...(structured.textFormat ? { textFormat: structured.textFormat } : {}),
+    ...(reasoning.outputEffort ? { effort: reasoning.outputEffort } : {}),
+  };
   const metadata = requestMetadata(req);
   const input: ConverseStreamCommandInput = {
     modelId: ctx.modelId,
-    messages,
+    messages: cache.messages,
     ...(system.length ? { system } : {}),
     ...(Object.keys(reasoning.inferenceConfig).length ? { inferenceConfig: reasoning.inferenceConfig } : {}),
-    ...(tools.toolConfig ? { toolConfig: tools.toolConfig } : {}),
+    ...(toolConfig ? { toolConfig } : {}),
     ...(Object.keys(additional).length ? { additionalModelRequestFields: additional as never } : {}),
-    ...(reasoning.outputEffort ? { outputConfig: { effort: reasoning.outputEffort } } : {}),
+    ...(Object.keys(outputConfig).length ? { outputConfig } : {}),
     ...(metadata ? { requestMetadata: metadata } : {}),
+    ...routing,
   };
   return {
     input,
     dropToolCalls: tools.dropToolCalls,
     maxToolCalls: tools.maxToolCalls,
     includeUsage: req.stream_options?.include_usage === true,
-    streamFromUnstreamed: !!tools.toolConfig && !ctx.caps.streamingTools,
+    streamFromUnstreamed: !!toolConfig && !caps.streamingTools,
+    ...(structured.toolName ? { answerTool: structured.toolName } : {}),
+    ...(structured.prefill ? { contentPrefix: structured.prefill } : {}),
   };
 }

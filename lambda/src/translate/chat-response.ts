@@ -50,17 +50,23 @@ export interface ResponseContext {
   readonly maxToolCalls?: number;
   /** Put reasoning inside `<think>` tags in `content` (for UIs that show it that way). */
   readonly thinkTags?: boolean;
+  /** The structured-output answer tool (ChatPlan.answerTool): its input is the content. */
+  readonly answerTool?: string;
+  /** Text the gateway prefilled (ChatPlan.contentPrefix); it starts the content. */
+  readonly contentPrefix?: string;
 }
 
 export interface SplitContent {
   text: string;
+  /** The structured-output answer (the answer tool's input as JSON), when the model gave one. */
+  answer?: string;
   reasoning: string;
   thinking: ThinkingBlock[];
   toolCalls: OpenAIToolCall[];
 }
 
 /** All text blocks are kept, in order; reasoning never mixes into content. */
-export function splitContent(blocks: readonly ContentBlock[], ctx: Pick<ResponseContext, 'dropToolCalls' | 'maxToolCalls'>): SplitContent {
+export function splitContent(blocks: readonly ContentBlock[], ctx: Pick<ResponseContext, 'dropToolCalls' | 'maxToolCalls' | 'answerTool'>): SplitContent {
   const out: SplitContent = { text: '', reasoning: '', thinking: [], toolCalls: [] };
   for (const block of blocks) {
     if (block.text !== undefined) out.text += block.text;
@@ -70,6 +76,8 @@ export function splitContent(blocks: readonly ContentBlock[], ctx: Pick<Response
       out.thinking.push({ type: 'thinking', thinking: text, ...(signature ? { signature } : {}) });
     } else if (block.reasoningContent?.redactedContent) {
       out.thinking.push({ type: 'redacted_thinking', data: Buffer.from(block.reasoningContent.redactedContent).toString('base64') });
+    } else if (block.toolUse && ctx.answerTool !== undefined && block.toolUse.name === ctx.answerTool) {
+      out.answer = (out.answer ?? '') + JSON.stringify(block.toolUse.input ?? {});
     } else if (block.toolUse && !ctx.dropToolCalls && (ctx.maxToolCalls === undefined || out.toolCalls.length < ctx.maxToolCalls)) {
       out.toolCalls.push({
         id: block.toolUse.toolUseId ?? '',
@@ -84,7 +92,9 @@ export function splitContent(blocks: readonly ContentBlock[], ctx: Pick<Response
 export function toChatCompletion(res: ConverseResponse, ctx: ResponseContext): ChatCompletion {
   const parts = splitContent(res.output?.message?.content ?? [], ctx);
   const signature = parts.thinking.find((b) => b.signature)?.signature;
-  let content: string | null = parts.text === '' && parts.toolCalls.length ? null : parts.text;
+  // The answer tool's input is the whole answer: text the model wrote around the call is not JSON.
+  const text = parts.answer ?? (ctx.contentPrefix ?? '') + parts.text;
+  let content: string | null = text === '' && parts.toolCalls.length ? null : text;
   if (ctx.thinkTags && parts.reasoning) content = `<think>${parts.reasoning}</think>${content ?? ''}`;
   return {
     id: ctx.id,

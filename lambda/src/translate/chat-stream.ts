@@ -4,6 +4,7 @@
  * whether the stream has tool calls (for the finish reason). Pure and synchronous: SSE framing is elsewhere.
  */
 import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import type { ThinkingBlock } from './chat-response';
 import { finishReason, type FinishReason } from './finish-reason';
 import { toOpenAIUsage, type OpenAIUsage } from './usage';
 
@@ -12,6 +13,8 @@ export interface ChunkDelta {
   content?: string;
   reasoning_content?: string;
   reasoning_signature?: string;
+  /** Redacted reasoning (opaque, base64): sent back in `thinking_blocks` for the round trip. */
+  thinking_blocks?: ThinkingBlock[];
   tool_calls?: Array<{ index: number; id?: string; type?: 'function'; function: { name?: string; arguments: string } }>;
 }
 
@@ -33,11 +36,17 @@ export interface StreamContext {
   readonly dropToolCalls?: boolean;
   readonly maxToolCalls?: number;
   readonly thinkTags?: boolean;
+  /** The structured-output answer tool: its input fragments are streamed as content. */
+  readonly answerTool?: string;
+  /** Text the gateway prefilled: the first chunk carries it as content. */
+  readonly contentPrefix?: string;
 }
 
 export class ChatStreamTranslator {
   /** Bedrock content block index → OpenAI tool call index (dense, from 0). */
   private readonly toolIndex = new Map<number, number>();
+  /** Bedrock content blocks that are the structured-output answer tool. */
+  private readonly answerBlocks = new Set<number>();
   private toolCalls = 0;
   private started = false;
   private thinking = false;
@@ -51,6 +60,10 @@ export class ChatStreamTranslator {
     if (event.contentBlockStart?.start?.toolUse) {
       const { toolUseId, name } = event.contentBlockStart.start.toolUse;
       const block = event.contentBlockStart.contentBlockIndex ?? 0;
+      if (this.ctx.answerTool !== undefined && name === this.ctx.answerTool) {
+        this.answerBlocks.add(block);
+        return [...this.start(), ...this.closeThinking()];
+      }
       if (this.ctx.dropToolCalls || (this.ctx.maxToolCalls !== undefined && this.toolCalls >= this.ctx.maxToolCalls)) return [];
       const index = this.toolCalls++;
       this.toolIndex.set(block, index);
@@ -79,6 +92,7 @@ export class ChatStreamTranslator {
       return [...this.closeThinking(), this.chunk({ content: delta.text })];
     }
     if (delta.toolUse) {
+      if (this.answerBlocks.has(block)) return delta.toolUse.input ? [this.chunk({ content: delta.toolUse.input })] : [];
       const index = this.toolIndex.get(block);
       if (index === undefined || !delta.toolUse.input) return [];
       return [this.chunk({ tool_calls: [{ index, function: { arguments: delta.toolUse.input } }] })];
@@ -93,6 +107,8 @@ export class ChatStreamTranslator {
       }
       if (text) return [this.chunk({ reasoning_content: text })];
       if (signature) return [this.chunk({ reasoning_signature: signature })];
+      const redacted = delta.reasoningContent.redactedContent;
+      if (redacted) return [this.chunk({ thinking_blocks: [{ type: 'redacted_thinking', data: Buffer.from(redacted).toString('base64') }] })];
     }
     return [];
   }
@@ -100,7 +116,7 @@ export class ChatStreamTranslator {
   private start(): ChatCompletionChunk[] {
     if (this.started) return [];
     this.started = true;
-    return [this.chunk({ role: 'assistant', content: '' })];
+    return [this.chunk({ role: 'assistant', content: this.ctx.contentPrefix ?? '' })];
   }
 
   private closeThinking(): ChatCompletionChunk[] {

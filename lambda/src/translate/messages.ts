@@ -6,7 +6,8 @@
 import type { ContentBlock, Message, SystemContentBlock, ToolResultContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import type { ModelCapabilities } from '../bedrock/capabilities';
 import { invalidRequest } from '../http/errors';
-import type { ChatMessage, UserContentPart } from '../schema/chat';
+import type { CacheMarked, ChatMessage, UserContentPart } from '../schema/chat';
+import { cachePointFor } from './cache-points';
 import { decodeBase64, decodeDataUrl, documentFormat, documentName, imageFormat, type DecodedMedia } from './media';
 
 export interface MessageContext {
@@ -19,7 +20,7 @@ export interface MessageContext {
 export interface TranslatedMessages {
   readonly system: SystemContentBlock[];
   readonly messages: Message[];
-  /** Indexes (into `messages`) of blocks that asked for a cache point, Anthropic `cache_control` style. */
+  /** How many cachePoint blocks the client's `cache_control` / `prompt_cache_breakpoint` markers produced. */
   readonly cacheBreaks: number;
   /** The history holds toolUse/toolResult blocks, so Converse needs a toolConfig. */
   readonly hasToolHistory: boolean;
@@ -42,6 +43,12 @@ function nonBlank(texts: string[]): ContentBlock[] {
   return texts.filter((t) => t.trim() !== '').map((text) => ({ text }));
 }
 
+/** The cachePoint block a part's cache marker asks for, to follow the part's own block. */
+function marker(part: CacheMarked): ContentBlock[] {
+  const point = cachePointFor(part);
+  return point ? [{ cachePoint: point }] : [];
+}
+
 function userBlocks(content: string | UserContentPart[], at: string, ctx: MessageContext, docNames: Set<string>): ContentBlock[] {
   if (typeof content === 'string') return nonBlank([content]);
   const blocks: ContentBlock[] = [];
@@ -49,16 +56,14 @@ function userBlocks(content: string | UserContentPart[], at: string, ctx: Messag
     const param = `${at}.content[${i}]`;
     switch (part.type) {
       case 'text':
-        blocks.push(...nonBlank([part.text]));
-        if (part.cache_control) blocks.push({ cachePoint: { type: 'default' } });
+        blocks.push(...nonBlank([part.text]), ...marker(part));
         break;
       case 'image_url': {
         if (!ctx.caps.images) throw invalidRequest(`Model '${ctx.modelId}' does not accept image input.`, param, 'unsupported_content');
         const url = typeof part.image_url === 'string' ? part.image_url : part.image_url.url;
         const media = decodeDataUrl(url, param) ?? ctx.fetchedMedia?.get(url);
         if (!media) throw invalidRequest('Image URLs must be data: URLs or http(s) URLs the gateway can fetch.', param, 'invalid_image_url');
-        blocks.push({ image: { format: imageFormat(media, param), source: { bytes: media.bytes } } });
-        if (part.cache_control) blocks.push({ cachePoint: { type: 'default' } });
+        blocks.push({ image: { format: imageFormat(media, param), source: { bytes: media.bytes } } }, ...marker(part));
         break;
       }
       case 'file': {
@@ -67,8 +72,7 @@ function userBlocks(content: string | UserContentPart[], at: string, ctx: Messag
         if (!data) throw invalidRequest('File parts need file_data (base64); file_id uploads are not supported by this gateway.', `${param}.file`, 'unsupported_content');
         const media = decodeDataUrl(data, param) ?? { mimeType: '', bytes: decodeBase64(data, param) };
         const format = documentFormat(media.mimeType, filename, media.bytes, param);
-        blocks.push({ document: { format, name: documentName(filename, docNames), source: { bytes: media.bytes } } });
-        if (part.cache_control) blocks.push({ cachePoint: { type: 'default' } });
+        blocks.push({ document: { format, name: documentName(filename, docNames), source: { bytes: media.bytes } } }, ...marker(part));
         break;
       }
       case 'input_audio':
@@ -78,7 +82,9 @@ function userBlocks(content: string | UserContentPart[], at: string, ctx: Messag
   return blocks;
 }
 
-function reasoningBlocks(msg: Extract<ChatMessage, { role: 'assistant' }>): ContentBlock[] {
+function reasoningBlocks(msg: Extract<ChatMessage, { role: 'assistant' }>, caps: ModelCapabilities): ContentBlock[] {
+  // A model without reasoning rejects reasoning blocks (a conversation may switch models mid-way).
+  if (caps.reasoning === 'none') return [];
   // Only signed (or redacted) reasoning can be sent back; unsigned text would be rejected by Claude.
   if (msg.thinking_blocks?.length) {
     return msg.thinking_blocks.flatMap((b): ContentBlock[] => {
@@ -93,9 +99,15 @@ function reasoningBlocks(msg: Extract<ChatMessage, { role: 'assistant' }>): Cont
   return [];
 }
 
-function assistantBlocks(msg: Extract<ChatMessage, { role: 'assistant' }>, at: string): ContentBlock[] {
-  const blocks: ContentBlock[] = [...reasoningBlocks(msg)];
-  blocks.push(...nonBlank(textOf(msg.content as Parameters<typeof textOf>[0])));
+/** Text parts of a message, each followed by the cachePoint its marker asks for. */
+function textBlocks(content: string | readonly ({ type: string; text?: string } & CacheMarked)[] | null | undefined): ContentBlock[] {
+  if (content == null || typeof content === 'string') return nonBlank(textOf(content));
+  return content.flatMap((p) => (p.type === 'text' && typeof p.text === 'string' ? [...nonBlank([p.text]), ...marker(p)] : []));
+}
+
+function assistantBlocks(msg: Extract<ChatMessage, { role: 'assistant' }>, at: string, caps: ModelCapabilities): ContentBlock[] {
+  const blocks: ContentBlock[] = [...reasoningBlocks(msg, caps)];
+  blocks.push(...textBlocks(msg.content));
   const calls = msg.tool_calls ?? (msg.function_call ? [{ id: legacyCallId(msg.function_call.name), function: msg.function_call }] : []);
   calls.forEach((call, i) => {
     let input: unknown;
@@ -117,10 +129,12 @@ function legacyCallId(name: string): string {
   return `call_legacy_${name}`;
 }
 
-function toolResult(toolUseId: string, content: string | readonly { type: string; text?: string }[] | null): ContentBlock {
+function toolResult(toolUseId: string, content: string | readonly ({ type: string; text?: string } & CacheMarked)[] | null): ContentBlock[] {
   const texts = textOf(content).filter((t) => t !== '');
   const blocks: ToolResultContentBlock[] = texts.length ? texts.map((text) => ({ text })) : [{ text: EMPTY_TOOL_RESULT }];
-  return { toolResult: { toolUseId, content: blocks } };
+  // A cachePoint cannot sit inside a tool result; one marked part puts it right after the result.
+  const point = typeof content === 'string' || content == null ? undefined : content.map(cachePointFor).find(Boolean);
+  return [{ toolResult: { toolUseId, content: blocks } }, ...(point ? [{ cachePoint: point }] : [])];
 }
 
 /** Appends to the previous turn when the role repeats, so roles alternate as Converse demands. */
@@ -150,7 +164,10 @@ function pairToolResults(turns: Turn[]): void {
     const missing: ContentBlock[] = ids
       .filter((id) => !answered.has(id))
       .map((id) => ({ toolResult: { toolUseId: id, content: [{ text: MISSING_TOOL_RESULT }], status: 'error' } }));
-    next.content.unshift(...missing);
+    // Results lead the turn (Claude requires it): text a user added after the tool messages follows them.
+    const results = next.content.filter((b) => b.toolResult);
+    const others = next.content.filter((b) => !b.toolResult);
+    next.content = [...missing, ...results, ...others];
   }
   const known = new Set<string>();
   turns.forEach((turn, i) => {
@@ -177,7 +194,8 @@ export function translateMessages(input: readonly ChatMessage[], ctx: MessageCon
         const parts = typeof msg.content === 'string' ? [{ type: 'text' as const, text: msg.content }] : msg.content;
         for (const part of parts) {
           if (part.text.trim() !== '') system.push({ text: part.text });
-          if ('cache_control' in part && part.cache_control) system.push({ cachePoint: { type: 'default' } });
+          const point = cachePointFor(part);
+          if (point) system.push({ cachePoint: point });
         }
         break;
       }
@@ -185,13 +203,13 @@ export function translateMessages(input: readonly ChatMessage[], ctx: MessageCon
         push(turns, 'user', userBlocks(msg.content, at, ctx, docNames));
         break;
       case 'assistant':
-        push(turns, 'assistant', assistantBlocks(msg, at));
+        push(turns, 'assistant', assistantBlocks(msg, at, ctx.caps));
         break;
       case 'tool':
-        push(turns, 'user', [toolResult(msg.tool_call_id, msg.content)]);
+        push(turns, 'user', toolResult(msg.tool_call_id, msg.content));
         break;
       case 'function':
-        push(turns, 'user', [toolResult(legacyCallId(msg.name), msg.content)]);
+        push(turns, 'user', toolResult(legacyCallId(msg.name), msg.content));
         break;
     }
   });

@@ -4,7 +4,9 @@
 import type { Message, Tool, ToolChoice, ToolConfiguration } from '@aws-sdk/client-bedrock-runtime';
 import type { ModelCapabilities, ToolChoiceMode } from '../bedrock/capabilities';
 import { invalidRequest } from '../http/errors';
-import type { ChatRequest } from '../schema/chat';
+import type { CacheMarked, ChatRequest } from '../schema/chat';
+import { cachePointFor } from './cache-points';
+import { normaliseSchema } from './structured-output';
 
 export interface ToolPlan {
   readonly toolConfig?: ToolConfiguration;
@@ -19,21 +21,34 @@ interface FunctionDef {
   description?: string;
   parameters?: Record<string, unknown>;
   strict?: boolean | null;
+  /** The tool entry's cache marker (`tools[i].cache_control`). */
+  marker?: CacheMarked;
 }
 
 const EMPTY_SCHEMA = { type: 'object', properties: {} };
 
-function toolSpec(fn: FunctionDef, caps: ModelCapabilities): Tool {
+/** Converse wants an object schema at the top; OpenAI clients often leave `type` out. */
+function inputSchema(fn: FunctionDef, strict: boolean): Record<string, unknown> {
+  const params = fn.parameters && Object.keys(fn.parameters).length ? fn.parameters : EMPTY_SCHEMA;
+  const typed = params.type === undefined ? { type: 'object', ...params } : params;
+  // Strict tools follow the same rules as structured output (closed objects).
+  return strict ? normaliseSchema(typed) : typed;
+}
+
+function toolSpecs(fn: FunctionDef, caps: ModelCapabilities): Tool[] {
   const description = fn.description?.trim();
-  return {
+  const strict = !!fn.strict && caps.strictTools;
+  const point = fn.marker ? cachePointFor(fn.marker) : undefined;
+  const spec: Tool = {
     toolSpec: {
       name: fn.name,
       // Converse rejects an empty description; leaving it out is valid.
       ...(description ? { description } : {}),
-      inputSchema: { json: (fn.parameters && Object.keys(fn.parameters).length ? fn.parameters : EMPTY_SCHEMA) as never },
-      ...(fn.strict && caps.strictTools ? { strict: true } : {}),
+      inputSchema: { json: inputSchema(fn, strict) as never },
+      ...(strict ? { strict: true } : {}),
     },
   };
+  return point ? [spec, { cachePoint: point }] : [spec];
 }
 
 /** Specs for tools the history used but the request no longer lists (Converse validates history against them). */
@@ -62,7 +77,7 @@ function converseChoice(choice: Exclude<Choice, { mode: 'none' }>): ToolChoice {
 }
 
 export function translateTools(req: ChatRequest, history: readonly Message[], modelId: string, caps: ModelCapabilities): ToolPlan {
-  const defs: FunctionDef[] = req.tools?.map((t) => t.function) ?? req.functions ?? [];
+  const defs: FunctionDef[] = req.tools?.map((t) => ({ ...t.function, marker: t })) ?? req.functions ?? [];
   const param = req.tools ? 'tools' : 'functions';
   const choice = openAIChoice(req);
   const maxToolCalls = req.parallel_tool_calls === false ? 1 : undefined;
@@ -87,11 +102,11 @@ export function translateTools(req: ChatRequest, history: readonly Message[], mo
     throw invalidRequest(`Model '${modelId}' does not support tool_choice ${openaiName}.`, 'tool_choice', 'unsupported_parameter');
   }
 
-  const offered = choice.mode === 'none' ? [] : defs.map((d) => toolSpec(d, caps));
+  const offered = choice.mode === 'none' ? [] : defs.flatMap((d) => toolSpecs(d, caps));
   const needed = hasHistory ? historyTools(history, new Set(choice.mode === 'none' ? [] : defs.map((d) => d.name))) : [];
   if (choice.mode === 'none') {
     // Offering no tools keeps the model from calling one; a tool history still needs their specs.
-    const all = hasHistory ? [...defs.map((d) => toolSpec(d, caps)), ...historyTools(history, seen)] : [];
+    const all = hasHistory ? [...defs.flatMap((d) => toolSpecs(d, caps)), ...historyTools(history, seen)] : [];
     return all.length ? { toolConfig: { tools: all }, dropToolCalls: true, maxToolCalls } : { dropToolCalls: false, maxToolCalls };
   }
   const tools = [...offered, ...needed];
