@@ -11,6 +11,8 @@ import { apiKeyAuth } from './middleware/auth';
 import { errorResponse, notFound, onError } from './middleware/errors';
 import { chatCompletionsHandler } from './routes/chat-completions';
 import { responsesHandler } from './routes/responses';
+import { embeddingsHandler } from './routes/embeddings';
+import { listModelsHandler, retrieveModelHandler } from './routes/models';
 
 /** Routes that clients call under the configured prefix and, for OpenAI base-URL habits, under `/v1`. */
 function apiRoutes(deps: AppDeps): Hono {
@@ -24,6 +26,10 @@ function apiRoutes(deps: AppDeps): Hono {
   );
   api.post('/chat/completions', chatCompletionsHandler(deps));
   api.post('/responses', responsesHandler(deps));
+  api.post('/embeddings', embeddingsHandler(deps));
+  api.get('/models', listModelsHandler(deps));
+  // Ids hold ':' and ARNs hold '/': the id is the rest of the path.
+  api.get('/models/:id{.+}', retrieveModelHandler(deps));
   return api;
 }
 

@@ -2,6 +2,7 @@ import type { KeyVerifier } from './middleware/auth';
 import type { BedrockRuntime } from './bedrock/runtime';
 import type { GatewayConfig } from './config';
 import type { AppLogger } from './log/logger';
+import type { ModelCatalog } from './models/catalog-cache';
 import type { ModelResolver } from './models/resolver';
 import type { DecodedMedia } from './translate/media';
 
@@ -18,4 +19,6 @@ export interface AppDeps {
   readonly models: ModelResolver;
   readonly logger: AppLogger;
   readonly media?: MediaFetcher;
+  /** The control-plane model catalog (cached); absent in tests that need no listing. */
+  readonly catalog?: ModelCatalog;
 }

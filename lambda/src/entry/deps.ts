@@ -8,7 +8,10 @@ import { createBedrockRuntime } from '../bedrock/runtime';
 import type { GatewayConfig } from '../config';
 import type { AppDeps } from '../deps';
 import { createLogger } from '../log/logger';
-import { createStaticResolver } from '../models/resolver';
+import { createControlPlane } from '../bedrock/catalog';
+import { createModelCatalog } from '../models/catalog';
+import { defaultModels } from '../models/defaults';
+import { createResolver } from '../models/resolver';
 
 export interface ProcessDeps extends AppDeps {
   readonly keyStore: ApiKeyStore;
@@ -25,18 +28,29 @@ export function buildDeps(config: GatewayConfig): ProcessDeps {
     refreshSeconds: config.apiKeys.refreshSeconds,
     onRefreshError: (err) => logger.warn('API key refresh failed; keeping the previous keys', { error: err instanceof Error ? err.name : 'unknown' }),
   });
+  // Lazy: the first request that needs the catalog starts its first load.
+  const catalog = createModelCatalog(createControlPlane({ region: config.region }), {
+    ttlSeconds: config.catalogTtlSeconds,
+    systemProfiles: config.enableCrossRegionInference,
+    applicationProfiles: config.enableApplicationInferenceProfiles,
+    onProblem: (message) => logger.warn(message),
+  });
+  const defaults = defaultModels(config);
   return {
     config,
     logger,
     keyStore,
     keys: keyStore,
     bedrock: createBedrockRuntime({ region: config.region }),
-    models: createStaticResolver({
-      defaultModel: config.defaultModel,
-      defaultEmbeddingModel: config.defaultEmbeddingModel,
+    catalog,
+    models: createResolver({
+      defaultModel: defaults.chat,
+      defaultEmbeddingModel: defaults.embedding,
       aliases: config.modelAliases,
       aliasGptToDefault: config.aliasGptToDefault,
       allowlist: config.modelAllowlist,
+      catalog,
+      readableNames: config.enableApplicationInferenceProfiles,
     }),
   };
 }
