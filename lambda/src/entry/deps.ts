@@ -8,6 +8,7 @@ import { createBedrockRuntime } from '../bedrock/runtime';
 import type { GatewayConfig } from '../config';
 import type { AppDeps } from '../deps';
 import { createLogger } from '../log/logger';
+import { createMediaFetcher } from '../media/fetcher';
 import { createControlPlane } from '../bedrock/catalog';
 import { createModelCatalog } from '../models/catalog';
 import { defaultModels } from '../models/defaults';
@@ -42,6 +43,7 @@ export function buildDeps(config: GatewayConfig): ProcessDeps {
     keyStore,
     keys: keyStore,
     bedrock: createBedrockRuntime({ region: config.region }),
+    media: createMediaFetcher({ allowPrivateAddresses: config.allowPrivateUrlFetch }),
     catalog,
     models: createResolver({
       defaultModel: defaults.chat,

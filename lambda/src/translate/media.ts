@@ -95,7 +95,8 @@ export function documentFormat(mimeType: string, filename: string | undefined, b
  * and must be unique within a request.
  */
 export function documentName(filename: string | undefined, taken: Set<string>): string {
-  const stem = (filename ?? 'document').replace(/\.[^.]*$/, '');
+  // The base name only: a path in a client's filename says nothing the model needs.
+  const stem = (filename ?? 'document').split(/[\\/]/).pop()?.replace(/\.[^.]*$/, '') ?? '';
   const base = stem.replace(/[^A-Za-z0-9\s\-()[\]]/g, '-').replace(/\s+/g, ' ').trim().slice(0, 200) || 'document';
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base} (${i})`;
