@@ -134,8 +134,21 @@ describe('structured output', () => {
     const res = await h.openai.responses.create({ model: SONNET, input: 'Paris postal code?', text: { format: { type: 'json_schema', name: 'postal', schema, strict: true } } });
     expect(JSON.parse(res.output_text)).toEqual({ postal_code_field: '75001' });
     expect(res.text?.format).toMatchObject({ type: 'json_schema', name: 'postal' });
-    // However the chat path asks for structured output (native format or an answer tool), the schema must reach Bedrock.
-    expect(JSON.stringify(sent('converse'))).toContain('postal_code_field');
+    // Claude 4.5 has native structured output: the chat path sends the schema as Converse outputConfig.textFormat.
+    const format = (sent('converse') as Body & { outputConfig?: { textFormat?: { type: string; structure: { jsonSchema: { name: string; schema: string } } } } }).outputConfig?.textFormat;
+    expect(format).toMatchObject({ type: 'json_schema', structure: { jsonSchema: { name: 'postal' } } });
+    expect(JSON.parse(format?.structure.jsonSchema.schema ?? '{}')).toEqual(schema);
+  });
+});
+
+describe('json_object through the chat path (prefill re-added to the answer)', () => {
+  it.each([false, true])('returns the whole JSON object (stream: %s)', async (stream) => {
+    h.emulator.enqueue({ content: [{ text: '"ok": true}' }] });
+    const request = { model: HAIKU, input: 'Answer in JSON.', text: { format: { type: 'json_object' as const } } };
+    const res = stream ? await h.openai.responses.stream(request).finalResponse() : await h.openai.responses.create(request);
+    expect(JSON.parse(res.output_text)).toEqual({ ok: true });
+    const body = sent(stream ? 'converse-stream' : 'converse');
+    expect(body.messages[body.messages.length - 1]).toEqual({ role: 'assistant', content: [{ text: '{' }] });
   });
 });
 
