@@ -28,7 +28,7 @@ const ROUTES: Readonly<Record<string, ControlRoute>> = {
   requests: { method: 'GET', run: (state) => state.requests },
   stats: {
     method: 'GET',
-    run: (state) => ({ openStreams: state.openStreams, inFlight: state.inFlight, requestCount: state.requests.length }),
+    run: (state) => ({ openStreams: state.openStreams, inFlight: state.inFlight, requestCount: state.requests.length, streamedBytes: state.streamedBytes }),
   },
   defaults: {
     method: 'POST',

@@ -100,7 +100,9 @@ export async function converseStream(call: ModelCall): Promise<void> {
       }
     }
     if (isDelta && deltas > 0 && !(await sleep(reply.deltaDelayMs, call.signal))) return;
-    if (!(await exchange.write(eventFrame(event, payload)))) return;
+    const frame = eventFrame(event, payload);
+    if (!(await exchange.write(frame))) return;
+    state.streamedBytes += frame.length;
     if (isDelta) deltas += 1;
   }
   const latencyMs = reply.scriptedLatencyMs ?? Date.now() - started;

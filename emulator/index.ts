@@ -36,6 +36,9 @@ export async function startEmulator(opts: { port?: number; host?: string } = {})
     get inFlight() {
       return state.inFlight;
     },
+    get streamedBytes() {
+      return state.streamedBytes;
+    },
     setDefaults: (defaults) => state.setDefaults(defaults),
     setFoundationModels: (models) => {
       state.foundationModels = [...models];

@@ -34,6 +34,8 @@ export class EmulatorState {
   controlPlaneError: ScriptedError | null = null;
   openStreams = 0;
   inFlight = 0;
+  /** Event-stream bytes the socket accepted, over the emulator's life (backpressure tests watch it stall). */
+  streamedBytes = 0;
   private queue: QueuedReply[] = [];
 
   enqueue(reply: ScriptedReply, opts: EnqueueOptions = {}): void {

@@ -113,6 +113,7 @@ export interface EmulatorStats {
   openStreams: number;
   inFlight: number;
   requestCount: number;
+  streamedBytes: number;
 }
 
 export interface Emulator {
@@ -127,6 +128,11 @@ export interface Emulator {
   readonly openStreams: number;
   /** Model and control-plane calls in flight. */
   readonly inFlight: number;
+  /**
+   * Converse-stream bytes handed to the socket so far (never reset). A client that stops reading makes it
+   * stop growing once the transport's buffers are full: how a test sees backpressure work end to end.
+   */
+  readonly streamedBytes: number;
   setDefaults(defaults: Partial<EmulatorDefaults>): void;
   setFoundationModels(models: FoundationModelSummary[]): void;
   setInferenceProfiles(profiles: InferenceProfileSummary[]): void;

@@ -45,7 +45,7 @@ describe('control API over HTTP', () => {
     const requests = JSON.parse((await h1(`${url}/__emulator/requests`)).body) as RecordedRequest[];
     expect(requests).toEqual([expect.objectContaining({ operation: 'converse', modelId: 'amazon.nova-lite-v1:0', protocol: 'http/1.1' })]);
     const stats = JSON.parse((await h1(`${url}/__emulator/stats`)).body) as EmulatorStats;
-    expect(stats).toEqual({ openStreams: 0, inFlight: 0, requestCount: 1 });
+    expect(stats).toEqual({ openStreams: 0, inFlight: 0, requestCount: 1, streamedBytes: 0 });
 
     await h1(`${url}/__emulator/reset`, { method: 'POST' });
     expect(ctx.emulator().requests).toEqual([]);
@@ -182,7 +182,7 @@ describe('lifecycle', () => {
       child.on('exit', (code) => reject(new Error(`exited with ${code}`)));
     });
     const stats = await h1(`${url}/__emulator/stats`);
-    expect(JSON.parse(stats.body)).toEqual({ openStreams: 0, inFlight: 0, requestCount: 0 });
+    expect(JSON.parse(stats.body)).toEqual({ openStreams: 0, inFlight: 0, requestCount: 0, streamedBytes: 0 });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
