@@ -31,6 +31,19 @@ const int = (fallback: number, min: number, max: number) =>
       return n;
     });
 
+/** A boolean whose default depends on other variables: undefined when unset. */
+const optionalBool = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === '') return undefined;
+    const s = v.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+    if (['0', 'false', 'no', 'off'].includes(s)) return false;
+    ctx.addIssue({ code: 'custom', message: `expected true or false, got "${v}"` });
+    return undefined;
+  });
+
 const list = z
   .string()
   .optional()
@@ -93,6 +106,16 @@ const envSchema = z.object({
   MODEL_CATALOG_TTL_SECONDS: int(600, 0, 86_400),
   REASONING_AS_THINK_TAGS: bool(false),
   ALLOW_PRIVATE_URL_FETCH: bool(false),
+  // Request limits checked before any upstream call (Bedrock documents 20 images of 3.75 MB and 5 documents of 4.5 MB).
+  MAX_MESSAGES: int(10_000, 1, 1_000_000),
+  MAX_TOOLS: int(128, 1, 100_000),
+  MAX_IMAGES: int(20, 0, 10_000),
+  MAX_DOCUMENTS: int(5, 0, 10_000),
+  MAX_IMAGE_BYTES: int(3_932_160, 1024, 200 * 1024 * 1024),
+  MAX_DOCUMENT_BYTES: int(4_718_592, 1024, 200 * 1024 * 1024),
+  METRICS_ENABLED: optionalBool,
+  METRICS_NAMESPACE: z.string().optional().default('BedrockOpenAIGateway'),
+  AWS_LAMBDA_FUNCTION_NAME: optionalString,
 });
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -128,6 +151,21 @@ export interface GatewayConfig {
   readonly catalogTtlSeconds: number;
   readonly reasoningAsThinkTags: boolean;
   readonly allowPrivateUrlFetch: boolean;
+  readonly limits: RequestLimits;
+  /** CloudWatch embedded-metric-format lines on stdout (default: on in Lambda, off elsewhere). */
+  readonly metrics: { readonly enabled: boolean; readonly namespace: string };
+}
+
+/** Counts and sizes Bedrock refuses anyway, checked before translating so a bad request costs nothing upstream. */
+export interface RequestLimits {
+  readonly maxMessages: number;
+  readonly maxTools: number;
+  readonly maxImages: number;
+  readonly maxDocuments: number;
+  /** Decoded bytes per image. */
+  readonly maxImageBytes: number;
+  /** Decoded bytes per document. */
+  readonly maxDocumentBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +212,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     catalogTtlSeconds: e.MODEL_CATALOG_TTL_SECONDS,
     reasoningAsThinkTags: e.REASONING_AS_THINK_TAGS,
     allowPrivateUrlFetch: e.ALLOW_PRIVATE_URL_FETCH,
+    limits: {
+      maxMessages: e.MAX_MESSAGES,
+      maxTools: e.MAX_TOOLS,
+      maxImages: e.MAX_IMAGES,
+      maxDocuments: e.MAX_DOCUMENTS,
+      maxImageBytes: e.MAX_IMAGE_BYTES,
+      maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
+    },
+    metrics: { enabled: e.METRICS_ENABLED ?? e.AWS_LAMBDA_FUNCTION_NAME !== undefined, namespace: e.METRICS_NAMESPACE },
   };
 }
 

@@ -14,6 +14,8 @@ import { ChatStreamTranslator } from '../translate/chat-stream';
 import { newId, unixSeconds } from '../translate/ids';
 import type { DecodedMedia } from '../translate/media';
 import { responseAsEvents } from '../translate/unstreamed';
+import { fromUpstreamFailure } from '../translate/bedrock-errors';
+import { checkChatLimits, checkFetchedMedia } from '../translate/limits';
 import { GatewayError } from '../http/errors';
 
 /** http(s) image URLs in user messages, which the gateway fetches before translating. */
@@ -40,6 +42,7 @@ export function upstreamSignal(c: Context, timeoutMs: number, extra?: AbortSigna
 export function chatCompletionsHandler(deps: AppDeps) {
   return async function chatCompletions(c: Context): Promise<Response> {
     const req = parseRequest(chatRequestSchema, await readJson(c));
+    checkChatLimits(req, deps.config.limits);
     const model = await deps.models.resolve(req.model, 'chat');
     c.set('model' as never, model.modelId as never);
     const urls = remoteImageUrls(req);
@@ -47,6 +50,7 @@ export function chatCompletionsHandler(deps: AppDeps) {
     if (urls.length) {
       if (!deps.media) throw new GatewayError(400, 'This gateway does not fetch image URLs; send images as data: URLs.', { param: 'messages', code: 'invalid_image_url' });
       fetchedMedia = await deps.media.fetchAll(urls, c.req.raw.signal);
+      checkFetchedMedia(fetchedMedia, deps.config.limits);
     }
     const plan = translateChatRequest(req, { modelId: model.modelId, caps: model.caps, fetchedMedia, promptCaching: deps.config.enablePromptCaching });
     const base = {
@@ -61,16 +65,18 @@ export function chatCompletionsHandler(deps: AppDeps) {
     };
 
     if (!req.stream) {
-      const res = await deps.bedrock.converse(plan.input, upstreamSignal(c, deps.config.upstreamTimeoutMs));
+      const signal = upstreamSignal(c, deps.config.upstreamTimeoutMs);
+      const res = await deps.bedrock.converse(plan.input, signal).catch((err: unknown) => Promise.reject(fromUpstreamFailure(err, signal)));
       return c.json(toChatCompletion(res, base));
     }
 
     // Open the upstream stream before answering, so errors before the first byte are plain HTTP errors.
     const abort = new AbortController();
     const signal = upstreamSignal(c, deps.config.upstreamTimeoutMs, abort.signal);
-    const events = plan.streamFromUnstreamed
-      ? responseAsEvents(await deps.bedrock.converse(plan.input, signal))
-      : await deps.bedrock.converseStream(plan.input, signal);
+    const events = await (plan.streamFromUnstreamed
+      ? deps.bedrock.converse(plan.input, signal).then(responseAsEvents)
+      : deps.bedrock.converseStream(plan.input, signal)
+    ).catch((err: unknown) => Promise.reject(fromUpstreamFailure(err, signal)));
     const translator = new ChatStreamTranslator({ ...base, includeUsage: plan.includeUsage });
     return sseResponse(
       c,
@@ -84,7 +90,7 @@ export function chatCompletionsHandler(deps: AppDeps) {
         }
       },
       {
-        toError: (err) => toGatewayError(err, deps.logger),
+        toError: (err) => toGatewayError(fromUpstreamFailure(err, signal), deps.logger),
         onError: (err) => {
           abort.abort();
           deps.logger.warn('stream ended with an error', { model: model.modelId, error: err instanceof Error ? err.name : String(err) });

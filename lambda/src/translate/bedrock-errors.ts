@@ -54,6 +54,20 @@ export function isAbort(err: unknown): boolean {
   return e.name === 'AbortError' || e.name === 'TimeoutError';
 }
 
+const upstreamTimeout = (): GatewayError => new GatewayError(504, 'Bedrock did not answer within the gateway timeout.', { code: 'upstream_timeout' });
+
+/**
+ * An upstream call that failed, seen together with the signal it ran under. The SDK reports every abort as
+ * a bare `AbortError` (and a stream cut by an abort as a socket error), so only the signal tells a gateway
+ * timeout (504) from a client that left (499, logged only: nobody reads the response).
+ */
+export function fromUpstreamFailure(err: unknown, signal: AbortSignal): GatewayError {
+  if (err instanceof GatewayError || !signal.aborted) return fromBedrockError(err);
+  const reason = asErrorLike(signal.reason);
+  if (reason.name === 'TimeoutError') return upstreamTimeout();
+  return new GatewayError(499, 'The client closed the request.', { type: 'api_error', code: 'client_closed_request' });
+}
+
 export function fromBedrockError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   const e = asErrorLike(err);
@@ -64,7 +78,7 @@ export function fromBedrockError(err: unknown): GatewayError {
     const code = /context|too long|too many (input )?tokens|input is too long/i.test(message) && mapping.status === 400 ? 'context_length_exceeded' : mapping.code;
     return new GatewayError(mapping.status, message, { type: mapping.type, code, retryAfterSeconds: mapping.retryAfterSeconds });
   }
-  if (name === 'TimeoutError') return new GatewayError(504, 'Bedrock did not answer within the gateway timeout.', { code: 'upstream_timeout' });
+  if (name === 'TimeoutError') return upstreamTimeout();
   if ((e.code && NETWORK_CODES.has(e.code)) || /socket hang up|ECONNRESET|premature close/i.test(e.message ?? '')) {
     return new GatewayError(502, 'The connection to Bedrock failed. Retry the request.', { type: 'api_error', code: 'upstream_connection_error' });
   }
