@@ -9,6 +9,8 @@ import type { AppDeps } from './deps';
 import { GatewayError } from './http/errors';
 import { apiKeyAuth } from './middleware/auth';
 import { errorResponse, notFound, onError } from './middleware/errors';
+import { telemetry } from './middleware/telemetry';
+import { createRequestMetrics } from './metrics/request-metrics';
 import { chatCompletionsHandler } from './routes/chat-completions';
 import { responsesHandler } from './routes/responses';
 import { embeddingsHandler } from './routes/embeddings';
@@ -41,6 +43,15 @@ export function createApp(deps: AppDeps): Hono {
     app.use(cors({ origin: origins.includes('*') ? '*' : [...origins], exposeHeaders: ['x-request-id', 'retry-after'], maxAge: 600 }));
   }
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  // After /health on purpose: load-balancer probes stay out of the access log and the metrics.
+  app.use(
+    telemetry({
+      logger: deps.logger,
+      logLevel: deps.config.logLevel,
+      capturePrompts: deps.config.logPrompts,
+      metrics: deps.config.metrics.enabled ? createRequestMetrics(deps.config.metrics.namespace) : undefined,
+    }),
+  );
   const api = apiRoutes(deps);
   for (const prefix of new Set([deps.config.routePrefix, '/v1'])) app.route(prefix, api);
   app.onError(onError(deps.logger));

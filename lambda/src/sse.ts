@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { GatewayError } from './http/errors';
+import { requestTelemetry } from './middleware/telemetry';
 
 export interface SseSink {
   /** Sends one JSON event, with an `event:` name when given (the Responses API names every event). */
@@ -25,6 +26,8 @@ export interface SseOptions {
 }
 
 export function sseResponse(c: Context, produce: (sink: SseSink) => Promise<void>, options: SseOptions): Response {
+  const telemetry = requestTelemetry(c);
+  telemetry.streamStarted();
   return streamSSE(c, async (stream) => {
     const controller = new AbortController();
     stream.onAbort(() => controller.abort());
@@ -35,10 +38,16 @@ export function sseResponse(c: Context, produce: (sink: SseSink) => Promise<void
     } catch (err) {
       if (!stream.aborted) {
         const mapped = options.toError(err);
+        telemetry.fail(mapped);
         const { event, data } = options.errorEvent ? options.errorEvent(mapped) : { event: undefined, data: mapped.toBody() };
-        await stream.writeSSE({ data: JSON.stringify(data), ...(event ? { event } : {}) });
+        // The client may leave while the error goes out; that must not become an unhandled error.
+        await stream.writeSSE({ data: JSON.stringify(data), ...(event ? { event } : {}) }).catch(() => undefined);
+      } else {
+        telemetry.fail(new GatewayError(499, 'The client closed the stream.', { type: 'api_error', code: 'client_closed_request' }));
       }
       options.onError?.(err);
+    } finally {
+      telemetry.streamEnded();
     }
   });
 }

@@ -7,8 +7,10 @@ import { HTTPException } from 'hono/http-exception';
 import { GatewayError, internalError } from '../http/errors';
 import type { AppLogger } from '../log/logger';
 import { fromBedrockError } from '../translate/bedrock-errors';
+import { requestTelemetry } from './telemetry';
 
 export function errorResponse(c: Context, err: GatewayError): Response {
+  requestTelemetry(c).fail(err);
   if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));
   return c.json(err.toBody(), err.status as 400);
 }

@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import type { AppDeps } from '../deps';
 import { readJson } from '../http/body';
 import { toGatewayError } from '../middleware/errors';
+import { requestTelemetry } from '../middleware/telemetry';
 import { chatRequestSchema, type ChatRequest } from '../schema/chat';
 import { parseRequest } from '../schema/validate';
 import { sseResponse } from '../sse';
@@ -43,6 +44,8 @@ export function chatCompletionsHandler(deps: AppDeps) {
   return async function chatCompletions(c: Context): Promise<Response> {
     const req = parseRequest(chatRequestSchema, await readJson(c));
     checkChatLimits(req, deps.config.limits);
+    const telemetry = requestTelemetry(c);
+    telemetry.capturePrompt(req.messages);
     const model = await deps.models.resolve(req.model, 'chat');
     c.set('model' as never, model.modelId as never);
     const urls = remoteImageUrls(req);
@@ -67,6 +70,7 @@ export function chatCompletionsHandler(deps: AppDeps) {
     if (!req.stream) {
       const signal = upstreamSignal(c, deps.config.upstreamTimeoutMs);
       const res = await deps.bedrock.converse(plan.input, signal).catch((err: unknown) => Promise.reject(fromUpstreamFailure(err, signal)));
+      telemetry.observeResponse(res);
       return c.json(toChatCompletion(res, base));
     }
 
@@ -83,6 +87,7 @@ export function chatCompletionsHandler(deps: AppDeps) {
       async (sink) => {
         sink.signal.addEventListener('abort', () => abort.abort(), { once: true });
         for await (const event of events) {
+          telemetry.observe(event);
           for (const chunk of translator.next(event)) await sink.send(chunk);
         }
         if (!translator.complete) {

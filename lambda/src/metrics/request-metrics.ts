@@ -1,0 +1,53 @@
+/**
+ * Per-model request metrics in CloudWatch embedded metric format (EMF), through Powertools Metrics: one
+ * JSON line on stdout per request, which CloudWatch Logs turns into metrics without any API call.
+ * Dimensions stay low-cardinality on purpose: service + model, and service + model + errorType for errors.
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+export interface RequestSample {
+  /** Bedrock model id, or undefined when the request never resolved one (auth failure, bad JSON, 404). */
+  readonly model?: string;
+  readonly latencyMs: number;
+  readonly timeToFirstTokenMs?: number;
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly cacheReadInputTokens?: number;
+  readonly cacheWriteInputTokens?: number;
+  /** The error's code (or type) when the client got an error. */
+  readonly errorType?: string;
+}
+
+export interface RequestMetrics {
+  record(sample: RequestSample): void;
+}
+
+export const NO_MODEL = 'none';
+
+export function createRequestMetrics(namespace: string, serviceName = 'bedrock-openai-gateway'): RequestMetrics {
+  const metrics = new Metrics({ namespace, serviceName });
+  const count = (name: string, value: number | undefined): void => {
+    if (value !== undefined) metrics.addMetric(name, MetricUnit.Count, value);
+  };
+  return {
+    // Synchronous from first add to publish, so concurrent requests never mix in the shared buffer.
+    record(s) {
+      const model = s.model ?? NO_MODEL;
+      metrics.addDimension('model', model);
+      count('Requests', 1);
+      count('Errors', s.errorType ? 1 : 0);
+      metrics.addMetric('Latency', MetricUnit.Milliseconds, Math.round(s.latencyMs));
+      if (s.timeToFirstTokenMs !== undefined) metrics.addMetric('TimeToFirstToken', MetricUnit.Milliseconds, Math.round(s.timeToFirstTokenMs));
+      count('InputTokens', s.inputTokens);
+      count('OutputTokens', s.outputTokens);
+      count('CacheReadInputTokens', s.cacheReadInputTokens);
+      count('CacheWriteInputTokens', s.cacheWriteInputTokens);
+      metrics.publishStoredMetrics();
+      if (s.errorType) {
+        metrics.addDimensions({ model, errorType: s.errorType });
+        count('Errors', 1);
+        metrics.publishStoredMetrics();
+      }
+    },
+  };
+}

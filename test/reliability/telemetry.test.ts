@@ -1,0 +1,169 @@
+/**
+ * Operations: one JSON access log line per request (written when a stream ends), EMF metrics per model,
+ * prompts only on request, and x-request-id on every response.
+ */
+import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import { createApp } from '../../lambda/src/app';
+import { loadConfig } from '../../lambda/src/config';
+import { createLogger } from '../../lambda/src/log/logger';
+import { auth, chatBody, fakeBedrock, fakeDeps } from '../support/fake-deps';
+import { captureStdout, MODEL } from './support';
+
+type Line = Record<string, unknown>;
+
+function appWith(env: Record<string, string>, bedrock = fakeBedrock()) {
+  const deps = fakeDeps({ LOG_LEVEL: 'INFO', METRICS_ENABLED: 'true', ...env }, bedrock);
+  return createApp({ ...deps, logger: createLogger(deps.config.logLevel) });
+}
+
+const accessLines = (lines: Line[]): Line[] => lines.filter((l) => l.message === 'request');
+const emfLines = (lines: Line[]): Line[] => lines.filter((l) => typeof l._aws === 'object');
+
+let out: ReturnType<typeof captureStdout>;
+beforeEach(() => {
+  out = captureStdout();
+});
+afterEach(() => out.restore());
+
+describe('access log', () => {
+  it('writes one line per request with id, route, model, status, latency and tokens', async () => {
+    const app = appWith({});
+    const res = await app.request('/v1/chat/completions', { method: 'POST', headers: { ...auth, 'x-request-id': 'req-log-1' }, body: chatBody() });
+    expect(res.status).toBe(200);
+    await res.text();
+    const [line, ...rest] = accessLines(out.json());
+    expect(rest).toEqual([]);
+    expect(line).toMatchObject({ level: 'INFO', requestId: 'req-log-1', method: 'POST', path: '/v1/chat/completions', status: 200, model: MODEL, inputTokens: 1, outputTokens: 1 });
+    expect(typeof line.latencyMs).toBe('number');
+    expect(line).not.toHaveProperty('errorType');
+  });
+
+  it('writes a stream’s line only when the stream ends, with time to first token and usage', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const bedrock = fakeBedrock({
+      converseStream: async () =>
+        (async function* (): AsyncGenerator<ConverseStreamOutput> {
+          yield { messageStart: { role: 'assistant' } };
+          yield { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'first' } } };
+          await gate;
+          yield { contentBlockDelta: { contentBlockIndex: 0, delta: { text: ' second' } } };
+          yield { messageStop: { stopReason: 'end_turn' } };
+          yield { metadata: { usage: { inputTokens: 7, outputTokens: 2, totalTokens: 9, cacheReadInputTokens: 5 }, metrics: { latencyMs: 1 } } };
+        })(),
+    });
+    const app = appWith({}, bedrock);
+    const res = await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody({ stream: true }) });
+    const reader = res.body!.getReader();
+    await reader.read();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(accessLines(out.json())).toEqual([]);
+    release();
+    while (!(await reader.read()).done);
+    await new Promise((r) => setImmediate(r));
+    const [line] = accessLines(out.json());
+    expect(line).toMatchObject({ status: 200, model: MODEL, inputTokens: 7, outputTokens: 2, cacheReadInputTokens: 5 });
+    expect(line.timeToFirstTokenMs as number).toBeLessThan((line.latencyMs as number) - 20);
+  });
+
+  it('names the error type of a failed request and of a stream that failed midway', async () => {
+    const bedrock = fakeBedrock({
+      converseStream: async () =>
+        (async function* (): AsyncGenerator<ConverseStreamOutput> {
+          yield { messageStart: { role: 'assistant' } };
+          throw Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+        })(),
+    });
+    const app = appWith({}, bedrock);
+    const bad = await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody({ temperature: 'hot' }) });
+    expect(bad.status).toBe(400);
+    const stream = await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody({ stream: true }) });
+    expect(await stream.text()).toContain('rate_limit_exceeded');
+    await new Promise((r) => setImmediate(r));
+    const [first, second] = accessLines(out.json());
+    expect(first).toMatchObject({ status: 400, errorType: 'invalid_request_error', errorCode: 'invalid_value', errorStatus: 400 });
+    expect(second).toMatchObject({ status: 200, model: MODEL, errorType: 'rate_limit_error', errorCode: 'rate_limit_exceeded', errorStatus: 429 });
+  });
+
+  it('leaves prompts and completions out unless LOG_PROMPTS is on', async () => {
+    const secretPrompt = 'my-private-prompt-text';
+    for (const logPrompts of ['false', 'true']) {
+      const capture = captureStdout();
+      const app = appWith({ LOG_PROMPTS: logPrompts });
+      const res = await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody({ messages: [{ role: 'user', content: secretPrompt }] }) });
+      await res.text();
+      const all = capture.lines().join('\n');
+      const [line] = accessLines(capture.json());
+      capture.restore();
+      if (logPrompts === 'true') {
+        expect(line.prompt).toEqual([{ role: 'user', content: secretPrompt }]);
+        expect(line.completion).toBe('ok');
+      } else {
+        expect(all).not.toContain(secretPrompt);
+        expect(line).not.toHaveProperty('completion');
+      }
+    }
+  });
+
+  it('skips successful requests when LOG_LEVEL filters INFO out, but keeps 5xx lines', async () => {
+    const bedrock = fakeBedrock({ converse: async () => Promise.reject(new TypeError('bug')) });
+    const app = appWith({ LOG_LEVEL: 'ERROR', METRICS_ENABLED: 'false' }, bedrock);
+    await (await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody() })).text();
+    await (await app.request('/nope')).text();
+    const lines = accessLines(out.json());
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'ERROR', status: 500, errorCode: 'internal_error' });
+  });
+
+  it('keeps /health probes out of the log', async () => {
+    const app = appWith({});
+    expect((await app.request('/health')).status).toBe(200);
+    expect(out.lines()).toEqual([]);
+  });
+});
+
+describe('EMF metrics', () => {
+  it('publishes per-model counts, latency and tokens, and errors by type', async () => {
+    const app = appWith({ LOG_LEVEL: 'SILENT', METRICS_NAMESPACE: 'TestGateway' });
+    await (await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody() })).text();
+    await (await app.request('/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: chatBody() })).text();
+    const [ok, unauthorized, byType] = emfLines(out.json());
+    const aws = (l: Line) => (l._aws as { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> }).CloudWatchMetrics[0];
+    expect(aws(ok).Namespace).toBe('TestGateway');
+    expect(aws(ok).Dimensions).toEqual([['service', 'model']]);
+    expect(ok).toMatchObject({ model: MODEL, Requests: 1, Errors: 0, InputTokens: 1, OutputTokens: 1 });
+    expect(typeof ok.Latency).toBe('number');
+    expect(unauthorized).toMatchObject({ model: 'none', Requests: 1, Errors: 1 });
+    expect(aws(byType).Dimensions).toEqual([['service', 'model', 'errorType']]);
+    expect(byType).toMatchObject({ model: 'none', errorType: 'invalid_api_key', Errors: 1 });
+  });
+
+  it('is off by default outside Lambda and on by default inside it', () => {
+    expect(loadConfig({}).metrics.enabled).toBe(false);
+    expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'gw' }).metrics.enabled).toBe(true);
+    expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'gw', METRICS_ENABLED: 'false' }).metrics.enabled).toBe(false);
+    expect(() => loadConfig({ METRICS_ENABLED: 'maybe' })).toThrow(/METRICS_ENABLED/);
+  });
+});
+
+describe('x-request-id', () => {
+  const app = appWith({ LOG_LEVEL: 'SILENT', METRICS_ENABLED: 'false', MAX_BODY_BYTES: '2048' });
+  it.each([
+    ['a 404', '/nope', { method: 'GET' }, 404],
+    ['a 401', '/v1/chat/completions', { method: 'POST', body: chatBody() }, 401],
+    ['a 400', '/v1/chat/completions', { method: 'POST', headers: auth, body: '{' }, 400],
+    ['a 413', '/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody({ messages: [{ role: 'user', content: 'x'.repeat(5000) }] }) }, 413],
+    ['a 200', '/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody() }, 200],
+  ])('is echoed on %s and generated when absent', async (_name, path, init: RequestInit, status) => {
+    const given = await app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-request-id': 'abc-123' } });
+    expect(given.status).toBe(status);
+    expect(given.headers.get('x-request-id')).toBe('abc-123');
+    const made = await app.request(path, init);
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('replaces an id that could inject into logs', async () => {
+    const res = await app.request('/nope', { headers: { 'x-request-id': 'evil"\\}{' } });
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
