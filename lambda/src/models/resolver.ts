@@ -62,9 +62,12 @@ export function isEntryAllowed(entry: Pick<CatalogEntry, 'id' | 'invokeId'>, all
   return isAllowed(entry.id, allowlist) || isAllowed(entry.invokeId, allowlist);
 }
 
-/** `provider.model…` (optionally behind a geography prefix) or a Bedrock ARN. */
+/**
+ * `provider.model…` (optionally behind a geography prefix) or a Bedrock ARN. Provider names have no
+ * hyphen, which keeps OpenAI names with a dot (`gpt-4.1-mini`) out.
+ */
 export function looksLikeBedrockId(name: string): boolean {
-  return /^arn:aws[\w-]*:bedrock:/.test(name) || /^[a-z][a-z0-9-]*\.[a-z0-9][\w.:-]*$/i.test(foundationModelId(name));
+  return /^arn:aws[\w-]*:bedrock:/.test(name) || /^[a-z][a-z0-9]*\.[a-z0-9][\w.:-]*$/i.test(foundationModelId(name));
 }
 
 const isApplicationProfileArn = (id: string): boolean => /:application-inference-profile\//.test(id);
