@@ -1,4 +1,4 @@
-import { Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -61,9 +61,14 @@ export class Network extends Construct {
       case 'existing-subnets': {
         const zones = azs(network.publicSubnetIds.length);
         this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: network.vpcId, availabilityZones: zones });
-        const subnets = network.publicSubnetIds.map((subnetId, i) =>
-          ec2.Subnet.fromSubnetAttributes(this, `PublicSubnet${i}`, { subnetId, availabilityZone: props.availabilityZones?.[i] }),
-        );
+        const subnets = network.publicSubnetIds.map((subnetId, i) => {
+          const subnet = ec2.Subnet.fromSubnetAttributes(this, `PublicSubnet${i}`, { subnetId, availabilityZone: props.availabilityZones?.[i] });
+          Validations.of(subnet).acknowledge({
+            id: 'Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId',
+            reason: 'The stack only places resources in existing subnets; it never reads or changes their route tables.',
+          });
+          return subnet;
+        });
         this.publicSubnets = { subnets };
         this.taskSubnets = this.publicSubnets;
         this.assignPublicIp = true;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildGateway } from '../../lib/app';
 import type { GatewayStack } from '../../lib/gateway-stack';
@@ -33,4 +33,45 @@ export function synth(context: Record<string, unknown> = {}, options: { bundle?:
 export function nagFindings(stack: GatewayStack): string[] {
   const report = new AwsSolutionsChecks().validateScope(stack);
   return report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}: ${v.description}`));
+}
+
+type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
+
+export interface CfnResource {
+  readonly Type: string;
+  /** Raw template JSON: its shape depends on the resource type. */
+  readonly Properties: Record<string, any>;
+  readonly DependsOn?: string[];
+}
+
+/** The one resource of a type whose properties include `props` (objectLike); fails unless exactly one. */
+export function resourceOfType(template: Template, type: string, props: Record<string, unknown> = {}): CfnResource {
+  const found = Object.values(template.findResources(type, { Properties: Match.objectLike(props) })) as CfnResource[];
+  if (found.length !== 1) throw new Error(`expected one ${type} matching ${JSON.stringify(props)}, found ${found.length}`);
+  return found[0];
+}
+
+/** Renders Ref/Fn::Join of pseudo parameters as "${AWS::Partition}" text, so ARNs can be compared as strings. */
+export function renderArn(value: CfnValue): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    if ('Ref' in value) return `\${${value.Ref as string}}`;
+    if ('Fn::Join' in value) {
+      const [sep, parts] = value['Fn::Join'] as [string, CfnValue[]];
+      return parts.map(renderArn).join(sep);
+    }
+    if ('Fn::GetAtt' in value) return `\${${(value['Fn::GetAtt'] as string[]).join('.')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Statements of the gateway's Bedrock policy, by Sid, with actions and resources as sorted string lists. */
+export function bedrockStatements(template: Template): Record<string, { actions: string[]; resources: string[] }> {
+  const policy = resourceOfType(template, 'AWS::IAM::Policy', { PolicyName: Match.stringLikeRegexp('^BedrockAccessPolicy') });
+  const out: Record<string, { actions: string[]; resources: string[] }> = {};
+  for (const s of policy.Properties.PolicyDocument.Statement as { Sid: string; Action: CfnValue; Resource: CfnValue }[]) {
+    const list = (v: CfnValue) => (Array.isArray(v) ? v : [v]);
+    out[s.Sid] = { actions: list(s.Action).map(renderArn).sort(), resources: list(s.Resource).map(renderArn).sort() };
+  }
+  return out;
 }

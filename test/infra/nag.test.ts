@@ -1,0 +1,45 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { nagFindings, synth } from './synth';
+
+const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f2c1b9e-1111-2222-3333-444455556666';
+const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gateway/api-key-AbC123';
+const KMS = 'arn:aws:kms:us-east-1:123456789012:key/0f2c1b9e-1111-2222-3333-444455556666';
+const VPC = 'vpc-0123456789abcdef0';
+
+/** Every target, network shape, key source and load-balancer option, each at least once. */
+const VARIANTS: [string, Record<string, unknown>][] = [
+  ['lambda, defaults', {}],
+  ['lambda, HTTPS, restricted CIDRs, internal, no app profiles', { certificateArn: CERT, region: 'us-east-1', allowedCidrs: '10.0.0.0/8', internal: 'true', enableApplicationInferenceProfiles: 'false' }],
+  ['lambda, access logs, existing subnets, existing secret + KMS', { region: 'us-east-1', accessLogs: 'true', vpcId: VPC, publicSubnetIds: 'subnet-0123456789abcdef0,subnet-0123456789abcdef1', apiKeySecretArn: SECRET, apiKeyKmsKeyArn: KMS }],
+  ['fargate, defaults', { target: 'fargate' }],
+  ['fargate, NAT, HTTPS, access logs, SSM key + KMS', { target: 'fargate', region: 'us-east-1', natGateways: '2', certificateArn: CERT, accessLogs: 'true', apiKeyParamName: '/gateway/api-key', apiKeyKmsKeyArn: KMS }],
+  ['fargate, new subnets in an existing VPC, existing secret', { target: 'fargate', vpcId: VPC, internetGatewayId: 'igw-0123456789abcdef0', subnetCidrs: '10.0.8.0/24,10.0.9.0/24', apiKeySecretArn: SECRET }],
+  ['lambda-url, defaults', { target: 'lambda-url' }],
+  ['lambda-url, SSM key', { target: 'lambda-url', apiKeyParamName: 'gateway-api-key' }],
+];
+
+describe('cdk-nag AwsSolutions checks', () => {
+  it.each(VARIANTS)('%s: no unacknowledged findings, no CDK warnings or errors', (_name, context) => {
+    const { stack } = synth(context);
+    expect(nagFindings(stack)).toEqual([]);
+    const annotations = Annotations.fromStack(stack);
+    expect([...annotations.findWarning('*', Match.anyValue()), ...annotations.findError('*', Match.anyValue())]).toEqual([]);
+  });
+
+  it('reports what is not acknowledged (the check is live)', () => {
+    const { stack } = synth({ target: 'lambda-url' });
+    new s3.Bucket(stack, 'Unchecked');
+    expect(nagFindings(stack)).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-S1 at BedrockGateway\/Unchecked\/Resource/)]));
+  });
+
+  it('fails every synth of the app on a finding unless nag=false', () => {
+    for (const nag of ['true', 'false']) {
+      const { app, stack } = synth({ target: 'lambda-url', nag });
+      new s3.Bucket(stack, 'Unchecked');
+      const run = () => app.synth({ force: true });
+      if (nag === 'true') expect(run).toThrow(/AwsSolutions-S1/);
+      else expect(run).not.toThrow();
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { resourceOfType, synth } from './synth';
+
+const VPC = 'vpc-0123456789abcdef0';
+const IGW = 'igw-0123456789abcdef0';
+
+describe('network: new VPC (no vpcId)', () => {
+  let t: Template;
+  beforeAll(() => {
+    t = synth().template;
+  });
+
+  it('spans two AZs with public subnets only, no NAT gateway, and flow logs with retention', () => {
+    t.resourceCountIs('AWS::EC2::VPC', 1);
+    t.resourceCountIs('AWS::EC2::Subnet', 2);
+    t.resourceCountIs('AWS::EC2::NatGateway', 0);
+    t.hasResourceProperties('AWS::EC2::Subnet', { AvailabilityZone: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }, MapPublicIpOnLaunch: false });
+    t.hasResourceProperties('AWS::EC2::Subnet', { AvailabilityZone: { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] } });
+    t.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('keeps the Lambda function outside the VPC', () => {
+    const fn = resourceOfType(t, 'AWS::Lambda::Function', { Description: 'OpenAI-compatible API gateway for Amazon Bedrock' });
+    expect(fn.Properties.VpcConfig).toBeUndefined();
+  });
+});
+
+describe('network: existing VPC and public subnets', () => {
+  it('uses the given subnets for the ALB and creates no network resources', () => {
+    const t = synth({ vpcId: VPC, publicSubnetIds: 'subnet-0123456789abcdef0,subnet-0123456789abcdef1' }).template;
+    for (const type of ['AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::RouteTable', 'AWS::EC2::Route', 'AWS::EC2::InternetGateway']) t.resourceCountIs(type, 0);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Subnets: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'] });
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: VPC });
+  });
+});
+
+describe('network: new subnets in an existing VPC, routed to its internet gateway', () => {
+  let t: Template;
+  beforeAll(() => {
+    t = synth({ target: 'fargate', vpcId: VPC, internetGatewayId: IGW, subnetCidrs: '10.20.0.0/24,10.20.1.0/24,10.20.2.0/24' }).template;
+  });
+
+  it('creates one subnet per CIDR in the VPC, each in its own AZ', () => {
+    t.resourceCountIs('AWS::EC2::Subnet', 3);
+    ['10.20.0.0/24', '10.20.1.0/24', '10.20.2.0/24'].forEach((cidr, i) => {
+      t.hasResourceProperties('AWS::EC2::Subnet', { VpcId: VPC, CidrBlock: cidr, AvailabilityZone: { 'Fn::Select': [i, { 'Fn::GetAZs': '' }] } });
+    });
+    t.resourceCountIs('AWS::EC2::VPC', 0);
+    t.resourceCountIs('AWS::EC2::InternetGateway', 0);
+  });
+
+  it('routes 0.0.0.0/0 of each subnet route table to the existing internet gateway', () => {
+    t.resourceCountIs('AWS::EC2::RouteTable', 3);
+    t.resourceCountIs('AWS::EC2::SubnetRouteTableAssociation', 3);
+    const routes = Object.values(t.findResources('AWS::EC2::Route')).map((r) => r.Properties);
+    expect(routes).toHaveLength(3);
+    for (const route of routes) expect(route).toEqual({ DestinationCidrBlock: '0.0.0.0/0', GatewayId: IGW, RouteTableId: { Ref: expect.stringMatching(/RouteTable/) } });
+  });
+
+  it('places the ALB and the public-IP tasks in those subnets', () => {
+    const subnetRefs = Object.keys(t.findResources('AWS::EC2::Subnet')).map((id) => ({ Ref: id }));
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Subnets: subnetRefs });
+    t.hasResourceProperties('AWS::ECS::Service', { NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED', Subnets: subnetRefs }) } });
+  });
+});
+
+describe('environment-specific stacks', () => {
+  it('synthesizes with region and account context without any lookup, in the configured AZs', () => {
+    const { app, stack, template } = synth({ target: 'fargate', region: 'eu-central-1', account: '123456789012', availabilityZones: 'eu-central-1a,eu-central-1b' });
+    expect({ account: stack.account, region: stack.region }).toEqual({ account: '123456789012', region: 'eu-central-1' });
+    expect(app.synth().manifest.missing).toBeUndefined();
+    template.hasResourceProperties('AWS::EC2::Subnet', { AvailabilityZone: 'eu-central-1a' });
+    template.hasResourceProperties('AWS::EC2::Subnet', { AvailabilityZone: 'eu-central-1b' });
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'DEFAULT_MODEL', Value: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' }]) })],
+    });
+  });
+
+  it('needs no lookup either when only region and account are given', () => {
+    const { app } = synth({ region: 'us-west-2', account: '123456789012' });
+    expect(app.synth().manifest.missing).toBeUndefined();
+  });
+});
