@@ -83,8 +83,8 @@ export class LoadBalancer extends Construct {
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         lifecycleRules: [{ expiration: Duration.days(90) }],
-        removalPolicy: RemovalPolicy.DESTROY,
-        autoDeleteObjects: false,
+        // Logs are audit data, and a non-empty bucket would make `cdk destroy` fail: keep it on delete.
+        removalPolicy: RemovalPolicy.RETAIN,
       });
       Validations.of(this.accessLogBucket).acknowledge({
         id: 'AwsSolutions-S1',
