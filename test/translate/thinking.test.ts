@@ -97,6 +97,20 @@ describe('thinking round trip', () => {
     expect(input.additionalModelRequestFields).toMatchObject({ thinking: { type: 'enabled' } });
   });
 
+  it('streamed: an accumulator that overwrites unknown fields (the openai SDK helper) still round-trips, via thinking_blocks', () => {
+    const translator = new ChatStreamTranslator({ ...ctx, includeUsage: false });
+    const chunks = [...responseAsEvents(thinkingThenTool)].flatMap((e: ConverseStreamOutput) => translator.next(e));
+    const overwritten: Record<string, unknown> = {};
+    for (const c of chunks) {
+      const { content: _c, tool_calls: _t, role: _r, ...unknown } = c.choices[0]?.delta ?? {};
+      Object.assign(overwritten, unknown);
+    }
+    expect(overwritten.thinking_blocks).toEqual([{ type: 'thinking', thinking: 'I need the weather.', signature: 'sig-1' }]);
+    const message = accumulate(chunks);
+    const input = nextRequest({ ...message, reasoning_content: 'weather.', ...overwritten });
+    expect(input.messages?.[1].content?.[0]).toEqual({ reasoningContent: { reasoningText: { text: 'I need the weather.', signature: 'sig-1' } } });
+  });
+
   it('streamed: redacted reasoning arrives as a thinking_blocks delta, and nothing crashes', () => {
     const translator = new ChatStreamTranslator({ ...ctx, includeUsage: false });
     const chunks = translator.next({ contentBlockDelta: { contentBlockIndex: 0, delta: { reasoningContent: { redactedContent: Buffer.from('x') } } } });

@@ -13,7 +13,11 @@ export interface ChunkDelta {
   content?: string;
   reasoning_content?: string;
   reasoning_signature?: string;
-  /** Redacted reasoning (opaque, base64): sent back in `thinking_blocks` for the round trip. */
+  /**
+   * Every completed reasoning block of this message so far (signed text, or redacted data), sent when a
+   * block completes. Each carries the whole list, so accumulators that overwrite unknown fields (the
+   * openai SDK's stream helper) end up with all of it; send it back as the assistant's `thinking_blocks`.
+   */
   thinking_blocks?: ThinkingBlock[];
   tool_calls?: Array<{ index: number; id?: string; type?: 'function'; function: { name?: string; arguments: string } }>;
 }
@@ -50,6 +54,9 @@ export class ChatStreamTranslator {
   private toolCalls = 0;
   private started = false;
   private thinking = false;
+  /** Reasoning text of the block being streamed, by Bedrock block index, until its signature closes it. */
+  private readonly reasoningText = new Map<number, string>();
+  private readonly thinkingBlocks: ThinkingBlock[] = [];
   private finished = false;
 
   constructor(private readonly ctx: StreamContext) {}
@@ -105,10 +112,20 @@ export class ChatStreamTranslator {
         this.thinking = true;
         return [this.chunk({ content: open + text })];
       }
-      if (text) return [this.chunk({ reasoning_content: text })];
-      if (signature) return [this.chunk({ reasoning_signature: signature })];
+      if (text) {
+        this.reasoningText.set(block, (this.reasoningText.get(block) ?? '') + text);
+        return [this.chunk({ reasoning_content: text })];
+      }
+      if (signature) {
+        this.thinkingBlocks.push({ type: 'thinking', thinking: this.reasoningText.get(block) ?? '', signature });
+        this.reasoningText.delete(block);
+        return [this.chunk({ reasoning_signature: signature, thinking_blocks: [...this.thinkingBlocks] })];
+      }
       const redacted = delta.reasoningContent.redactedContent;
-      if (redacted) return [this.chunk({ thinking_blocks: [{ type: 'redacted_thinking', data: Buffer.from(redacted).toString('base64') }] })];
+      if (redacted) {
+        this.thinkingBlocks.push({ type: 'redacted_thinking', data: Buffer.from(redacted).toString('base64') });
+        return [this.chunk({ thinking_blocks: [...this.thinkingBlocks] })];
+      }
     }
     return [];
   }
