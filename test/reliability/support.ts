@@ -139,3 +139,9 @@ export async function waitFor(check: () => boolean, ms = 5000, what = 'condition
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+export async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
+  const started = Date.now();
+  const value = await run();
+  return [value, Date.now() - started];
+}

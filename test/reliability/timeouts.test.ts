@@ -1,0 +1,54 @@
+/**
+ * Upstream timeouts (UPSTREAM_TIMEOUT_MS, here 1 s) end to end: a silent upstream is a 504 before the first
+ * byte and a timeout error event after it; slow but steady streams are left alone; nothing stays open.
+ */
+import { readSse, startHarness, type Harness } from '../e2e/harness';
+import { expectOpenAIError } from '../support/openai-error';
+import { MODEL, timed, waitFor, watchUnhandled } from './support';
+
+const TIMEOUT_MS = 1000;
+let h: Harness;
+let unhandled: ReturnType<typeof watchUnhandled>;
+
+beforeAll(async () => {
+  unhandled = watchUnhandled();
+  h = await startHarness({ AWS_MAX_ATTEMPTS: '3', UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS) });
+});
+afterAll(async () => {
+  await h.close();
+  unhandled.dispose();
+  expect(unhandled.errors).toEqual([]);
+});
+beforeEach(() => h.emulator.reset());
+afterEach(async () => {
+  await waitFor(() => h.emulator.inFlight === 0 && h.emulator.openStreams === 0, 3000, 'upstream calls closed');
+});
+
+const chat = (extra: Record<string, unknown> = {}) => h.fetch('/v1/chat/completions', { method: 'POST', json: { model: MODEL, messages: [{ role: 'user', content: 'hi' }], ...extra } });
+
+describe('timeouts and slow streams', () => {
+  it.each([false, true])('an upstream silent past UPSTREAM_TIMEOUT_MS → 504 (stream: %s)', async (stream) => {
+    h.emulator.enqueue({ content: [{ text: 'late' }], latencyMs: 10_000 });
+    const [res, ms] = await timed(() => chat({ stream }));
+    expect(res.status).toBe(504);
+    expectOpenAIError(await res.json(), { type: 'timeout_error', code: 'upstream_timeout' });
+    expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    expect(ms).toBeLessThan(TIMEOUT_MS + 1500);
+  });
+
+  it('a stream that stalls past the timeout ends with a timeout error event', async () => {
+    h.emulator.enqueue({ content: [{ text: 'slow words here' }], deltaDelayMs: 5000 });
+    const [events, ms] = await timed(async () => readSse(await chat({ stream: true })));
+    expect(ms).toBeLessThan(TIMEOUT_MS + 1500);
+    expect(events).not.toContain('[DONE]');
+    expectOpenAIError(JSON.parse(events.at(-1)!), { type: 'timeout_error', code: 'upstream_timeout' });
+  });
+
+  it('a slow but steady stream completes', async () => {
+    h.emulator.enqueue({ content: [{ text: 'one two three four five' }], deltaDelayMs: 100 });
+    const events = await readSse(await chat({ stream: true }));
+    expect(events.at(-1)).toBe('[DONE]');
+    expect(events.length).toBeGreaterThanOrEqual(7);
+  });
+});
+
