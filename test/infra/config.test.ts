@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { ConfigError, CONTEXT_KEYS, parseConfig } from '../../lib/config';
 
 const parse = (ctx: Record<string, unknown>) => parseConfig((k) => ctx[k], Object.keys(ctx));
@@ -102,9 +104,14 @@ describe('parseConfig defaults', () => {
     expect(() => parse({ '@aws-cdk/core:newStyleStackSynthesis': true, 'aws:cdk:bundling-stacks': [], 'cli-telemetry': false, myTeam: 'x' })).not.toThrow();
   });
 
-  it('documents every key it reads', () => {
+  it('documents every key it reads in the configuration tables', () => {
     expect(new Set(CONTEXT_KEYS).size).toBe(CONTEXT_KEYS.length);
-    expect(CONTEXT_KEYS).toEqual(expect.arrayContaining(['target', 'vpcId', 'apiKeySecretArn', 'certificateArn', 'defaultModel', 'memorySize', 'cpu']));
+    // The deployment guide lives in docs/deploy.md until it is merged into the README.
+    const root = path.join(__dirname, '..', '..');
+    const guide = ['docs/deploy.md', 'README.md'].map((f) => path.join(root, f)).find((f) => existsSync(f) && readFileSync(f, 'utf8').includes('### Configuration (CDK context keys)'));
+    const text = readFileSync(guide!, 'utf8');
+    const undocumented = CONTEXT_KEYS.filter((key) => !text.includes(`| \`${key}\` |`));
+    expect(undocumented).toEqual([]);
   });
 });
 
