@@ -68,7 +68,8 @@ export interface GatewayProcess {
 
 /** Runs `lambda/src/entry/server.ts` as its own process (the way Fargate runs it) and waits for it to listen. */
 export async function spawnGateway(env: Record<string, string>, opts: { expectExit?: boolean } = {}): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'lambda/src/entry/server.ts'], {
+  // One process (no tsx CLI wrapper in between), so signals reach the server itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lambda/src/entry/server.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

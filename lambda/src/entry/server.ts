@@ -5,16 +5,49 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../app';
 import { ConfigError, hasKeySource, loadConfig } from '../config';
+import type { AppLogger } from '../log/logger';
 import { buildDeps } from './deps';
 
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
-  /** Stops accepting connections and waits for in-flight requests up to the grace period. */
+  readonly logger: AppLogger;
+  /**
+   * Stops accepting connections, lets in-flight requests (streams included) finish up to the grace period
+   * (SHUTDOWN_GRACE_MS), then cuts whatever is left. Resolves once every connection is gone.
+   */
   close(): Promise<void>;
 }
 
 export class StartupError extends Error {}
+
+/** How often a draining server closes keep-alive connections that just went idle. */
+const IDLE_SWEEP_MS = 100;
+
+function drain(server: ServerType, graceMs: number, logger: AppLogger): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const started = Date.now();
+    const closeIdle = (): void => {
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    };
+    // A keep-alive connection whose last response just finished would otherwise hold close() open until its
+    // idle timeout; sweeping them makes the server stop as soon as the last request ends.
+    const sweep = setInterval(closeIdle, IDLE_SWEEP_MS);
+    const deadline = setTimeout(() => {
+      logger.warn('shutdown grace period over; closing the remaining connections', { graceMs });
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    }, graceMs);
+    sweep.unref();
+    deadline.unref();
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      logger.info('server stopped', { drainMs: Date.now() - started });
+      resolve();
+    });
+    closeIdle();
+  });
+}
 
 export async function startServer(env: Readonly<Record<string, string | undefined>>): Promise<RunningServer> {
   const config = loadConfig(env);
@@ -26,30 +59,22 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     await deps.keyStore.load();
   } catch (err) {
     const what = config.apiKeys.secretArn ? `secret ${config.apiKeys.secretArn}` : `parameter ${config.apiKeys.parameterName}`;
-    throw new StartupError(`Cannot read the API key from ${what}: ${err instanceof Error ? err.message : String(err)}`);
+    const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
+    throw new StartupError(`Cannot read the API key from ${what}: ${name}${err instanceof Error ? err.message : String(err)}`);
   }
   const app = createApp(deps);
-  const server: ServerType = await new Promise((resolve) => {
+  const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', (err: NodeJS.ErrnoException) => reject(new StartupError(`Cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`)));
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          if ('closeAllConnections' in server) server.closeAllConnections();
-          resolve();
-        }, config.shutdownGraceMs);
-        timer.unref();
-        server.close(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
-      }),
+    logger: deps.logger,
+    close: () => (closing ??= drain(server, config.shutdownGraceMs, deps.logger)),
   };
 }
 
@@ -57,7 +82,14 @@ if (require.main === module) {
   startServer(process.env).then(
     (running) => {
       process.stdout.write(`Bedrock OpenAI gateway listening on ${running.url}\n`);
-      const stop = () => running.close().then(() => process.exit(0));
+      // A stray rejection is a bug to log, not a reason to drop every other client's stream.
+      process.on('unhandledRejection', (reason) => {
+        running.logger.error('unhandled rejection', { error: reason instanceof Error ? { name: reason.name, message: reason.message, stack: reason.stack } : String(reason) });
+      });
+      const stop = (signal: string) => {
+        running.logger.info('draining', { signal });
+        void running.close().then(() => process.exit(0));
+      };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     },
