@@ -1,0 +1,120 @@
+/**
+ * Frameworks written for OpenAI, unchanged, against the gateway: LangChain JS `ChatOpenAI` and the
+ * Vercel AI SDK's OpenAI provider (chat-completions model), each running a streamed multi-turn tool loop.
+ */
+import { AIMessageChunk, HumanMessage, type BaseMessage } from '@langchain/core/messages';
+import { tool as lcTool } from '@langchain/core/tools';
+import { ChatOpenAI } from '@langchain/openai';
+import { createOpenAI } from '@ai-sdk/openai';
+import { stepCountIs, streamText, tool as aiTool } from 'ai';
+import { z } from 'zod';
+import { startHarness, TEST_KEY, type Harness } from './harness';
+
+const CLAUDE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(() => h.emulator.reset());
+
+interface Sent {
+  messages: Array<{ role: string; content: Array<Record<string, any>> }>;
+  toolConfig?: { tools: Array<{ toolSpec?: { name: string } }> };
+  additionalModelRequestFields?: unknown;
+}
+const modelCalls = () => h.emulator.requests.filter((r) => r.operation === 'converse' || r.operation === 'converse-stream');
+
+/** Two tool rounds (the second with two parallel calls), then the answer. */
+function scriptLoop(): void {
+  h.emulator.enqueue({ content: [{ text: 'Let me check Paris first.' }, { toolUse: { toolUseId: 'tu_1', name: 'get_weather', input: { city: 'Paris' } } }] });
+  h.emulator.enqueue({
+    content: [
+      { toolUse: { toolUseId: 'tu_2', name: 'get_weather', input: { city: 'London' } } },
+      { toolUse: { toolUseId: 'tu_3', name: 'get_weather', input: { city: 'Rome' } } },
+    ],
+  });
+  h.emulator.enqueue({ content: [{ text: 'Paris is sunny, London rainy, Rome hot.' }] });
+}
+
+const WEATHER: Record<string, string> = { Paris: 'sunny', London: 'rainy', Rome: 'hot' };
+
+/** What every framework run must have sent Bedrock: a clean, streamed, three-turn tool loop. */
+function expectCleanLoop(): void {
+  const calls = modelCalls();
+  expect(calls.map((c) => c.operation)).toEqual(['converse-stream', 'converse-stream', 'converse-stream']);
+  for (const call of calls) {
+    const body = call.body as Sent;
+    // Nothing a framework sends may leak to the model as an unknown field.
+    expect(body.additionalModelRequestFields).toBeUndefined();
+    expect(body.toolConfig?.tools.map((t) => t.toolSpec?.name)).toEqual(['get_weather']);
+  }
+  const last = calls[2].body as Sent;
+  expect(last.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+  expect(last.messages[2].content).toEqual([{ toolResult: { toolUseId: 'tu_1', content: [{ text: expect.stringContaining('sunny') }] } }]);
+  expect(last.messages[4].content.map((b) => b.toolResult?.toolUseId)).toEqual(['tu_2', 'tu_3']);
+  expect(JSON.stringify(last.messages[4].content)).toContain('rainy');
+}
+
+describe('LangChain ChatOpenAI', () => {
+  it('runs a streamed multi-turn tool loop', async () => {
+    scriptLoop();
+    const getWeather = lcTool(async ({ city }: { city: string }) => `${city}: ${WEATHER[city]}`, {
+      name: 'get_weather',
+      description: 'Current weather for a city',
+      schema: z.object({ city: z.string() }),
+    });
+    const llm = new ChatOpenAI({ model: CLAUDE, apiKey: TEST_KEY, configuration: { baseURL: h.baseURL }, streaming: true, maxRetries: 0 }).bindTools([getWeather]);
+
+    const messages: BaseMessage[] = [new HumanMessage('Weather in Paris, London and Rome?')];
+    for (let turn = 0; turn < 5; turn++) {
+      let full: AIMessageChunk | undefined;
+      for await (const chunk of await llm.stream(messages)) full = full ? full.concat(chunk) : chunk;
+      if (!full) throw new Error('no chunks');
+      messages.push(full);
+      if (!full.tool_calls?.length) break;
+      for (const call of full.tool_calls) messages.push(await getWeather.invoke({ ...call, type: 'tool_call' }));
+    }
+    expect(messages.at(-1)?.content).toBe('Paris is sunny, London rainy, Rome hot.');
+    expect((messages[1] as AIMessageChunk).content).toBe('Let me check Paris first.');
+    expect((messages[3] as AIMessageChunk).tool_calls?.map((c) => [c.id, c.args])).toEqual([
+      ['tu_2', { city: 'London' }],
+      ['tu_3', { city: 'Rome' }],
+    ]);
+    expectCleanLoop();
+  });
+});
+
+describe('Vercel AI SDK (OpenAI provider, chat-completions model)', () => {
+  it('runs a streamed multi-turn tool loop', async () => {
+    scriptLoop();
+    const openai = createOpenAI({ baseURL: h.baseURL, apiKey: TEST_KEY });
+    const executed: string[] = [];
+    const result = streamText({
+      model: openai.chat(CLAUDE),
+      prompt: 'Weather in Paris, London and Rome?',
+      maxRetries: 0,
+      stopWhen: stepCountIs(5),
+      tools: {
+        get_weather: aiTool({
+          description: 'Current weather for a city',
+          inputSchema: z.object({ city: z.string() }),
+          execute: async ({ city }) => {
+            executed.push(city);
+            return `${city}: ${WEATHER[city]}`;
+          },
+        }),
+      },
+    });
+    let streamed = '';
+    for await (const delta of result.textStream) streamed += delta;
+    expect(await result.text).toBe('Paris is sunny, London rainy, Rome hot.');
+    expect(streamed).toContain('Paris is sunny, London rainy, Rome hot.');
+    expect(executed).toEqual(['Paris', 'London', 'Rome']);
+    expect((await result.steps).map((s) => s.finishReason)).toEqual(['tool-calls', 'tool-calls', 'stop']);
+    expectCleanLoop();
+  });
+});
