@@ -104,6 +104,17 @@ describe('json_schema → forced answer tool for models without native structure
     expect(p.answerTool).toBe('person_2');
   });
 
+  it('a tool history without listed tools still forces the answer tool (history specs are not on offer)', () => {
+    const messages = [
+      { role: 'user', content: 'go' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'c1', content: 'found' },
+    ];
+    const p = plan({ messages, response_format: jsonSchema }, SONNET_37);
+    expect(p.input.toolConfig?.tools?.map((t) => t.toolSpec?.name)).toEqual(['lookup', 'person']);
+    expect(p.input.toolConfig?.toolChoice).toEqual({ tool: { name: 'person' } });
+  });
+
   it('forcing the answer tool turns Claude thinking off (it cannot think with a forced tool)', () => {
     const input = plan({ response_format: jsonSchema, reasoning_effort: 'high' }, SONNET_37).input;
     expect(input.toolConfig?.toolChoice).toEqual({ tool: { name: 'person' } });

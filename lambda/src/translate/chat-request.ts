@@ -175,7 +175,8 @@ export function translateChatRequest(req: ChatRequest, ctx: ChatTranslationConte
   const structured = planStructuredOutput(req.response_format, {
     caps,
     takenToolNames: new Set((tools.toolConfig?.tools ?? []).flatMap((t) => (t.toolSpec?.name ? [t.toolSpec.name] : []))),
-    clientToolsOffered: !!tools.toolConfig && !tools.dropToolCalls,
+    // Specs kept only for the history's sake are not on offer: the client listed no tools this turn.
+    clientToolsOffered: !!(req.tools?.length || req.functions?.length) && !!tools.toolConfig && !tools.dropToolCalls,
     endsWithAssistant: messages[messages.length - 1].role === 'assistant',
     reasoningWanted: isActiveEffort(req.reasoning_effort) && (caps.reasoning === 'claude-budget' || caps.reasoning === 'claude-adaptive'),
   });
