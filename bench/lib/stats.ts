@@ -1,0 +1,43 @@
+/** Small numeric helpers shared by the load generator and the report. */
+
+/** Nearest-rank percentile of an unsorted sample (`p` in 0..100); NaN for an empty sample. */
+export function percentile(values: ArrayLike<number>, p: number): number {
+  const n = values.length;
+  if (n === 0) return Number.NaN;
+  const sorted = Float64Array.from(values).sort();
+  const rank = Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1));
+  return sorted[rank];
+}
+
+export function median(values: ArrayLike<number>): number {
+  return percentile(values, 50);
+}
+
+/** Rounds for display and JSON, keeping NaN as null so JSON stays honest about missing figures. */
+export function round(value: number, digits = 3): number | null {
+  if (!Number.isFinite(value)) return null;
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+export interface LatencySummary {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export function summarise(values: ArrayLike<number>): LatencySummary {
+  return {
+    p50: percentile(values, 50),
+    p90: percentile(values, 90),
+    p99: percentile(values, 99),
+    max: maxOf(values),
+  };
+}
+
+function maxOf(values: ArrayLike<number>): number {
+  let max = Number.NaN;
+  for (let i = 0; i < values.length; i += 1) if (!(values[i] <= max)) max = values[i];
+  return max;
+}
