@@ -2,7 +2,7 @@
  * Node server entry (Fargate, local runs, `npm start`, `npm run demo`).
  */
 import { serve, type ServerType } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createApp } from '../app';
 import { ConfigError, hasKeySource, loadConfig } from '../config';
 import type { AppLogger } from '../log/logger';
@@ -49,6 +49,25 @@ function drain(server: ServerType, graceMs: number, logger: AppLogger): Promise<
   });
 }
 
+/**
+ * Requests Node's HTTP parser rejects never reach the app; without this they would get a bodiless
+ * `400 Bad Request`. Same OpenAI error shape as everything else, then the connection closes.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'The request headers are too large.']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'The request took too long to arrive.']
+        : [400, 'Bad Request', 'The request is not valid HTTP.'];
+  const body = JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: 'malformed_http' } });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
 export async function startServer(env: Readonly<Record<string, string | undefined>>): Promise<RunningServer> {
   const config = loadConfig(env);
   if (!hasKeySource(config)) {
@@ -67,6 +86,7 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', (err: NodeJS.ErrnoException) => reject(new StartupError(`Cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`)));
   });
+  server.on('clientError', answerClientError);
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   let closing: Promise<void> | undefined;
