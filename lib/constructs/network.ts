@@ -35,6 +35,12 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const { network } = props;
+    if (props.availabilityZones) {
+      Validations.of(this).acknowledge({
+        id: 'CloudFormation-Validate::W3010',
+        reason: 'The operator listed these Availability Zones (availabilityZones context) on purpose, e.g. to match existing subnets.',
+      });
+    }
     const azs = (count: number) => props.availabilityZones?.slice(0, count) ?? Array.from({ length: count }, (_, i) => Fn.select(i, Fn.getAzs()));
 
     switch (network.kind) {

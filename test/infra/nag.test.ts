@@ -1,6 +1,6 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { nagFindings, synth } from './synth';
+import { nagFindings, synth, validationFindings } from './synth';
 
 const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f2c1b9e-1111-2222-3333-444455556666';
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gateway/api-key-AbC123';
@@ -15,14 +15,16 @@ const VARIANTS: [string, Record<string, unknown>][] = [
   ['fargate, defaults', { target: 'fargate' }],
   ['fargate, NAT, HTTPS, access logs, SSM key + KMS', { target: 'fargate', region: 'us-east-1', natGateways: '2', certificateArn: CERT, accessLogs: 'true', apiKeyParamName: '/gateway/api-key', apiKeyKmsKeyArn: KMS }],
   ['fargate, new subnets in an existing VPC, existing secret', { target: 'fargate', vpcId: VPC, internetGatewayId: 'igw-0123456789abcdef0', subnetCidrs: '10.0.8.0/24,10.0.9.0/24', apiKeySecretArn: SECRET }],
+  ['fargate, region and account, AZs given', { target: 'fargate', region: 'eu-central-1', account: '123456789012', availabilityZones: 'eu-central-1a,eu-central-1b' }],
   ['lambda-url, defaults', { target: 'lambda-url' }],
   ['lambda-url, SSM key', { target: 'lambda-url', apiKeyParamName: 'gateway-api-key' }],
 ];
 
 describe('cdk-nag AwsSolutions checks', () => {
   it.each(VARIANTS)('%s: no unacknowledged findings, no CDK warnings or errors', (_name, context) => {
-    const { stack } = synth(context);
+    const { app, stack } = synth(context);
     expect(nagFindings(stack)).toEqual([]);
+    expect(validationFindings(app)).toEqual([]);
     const annotations = Annotations.fromStack(stack);
     expect([...annotations.findWarning('*', Match.anyValue()), ...annotations.findError('*', Match.anyValue())]).toEqual([]);
   });

@@ -1,11 +1,15 @@
 /** Test helper: synthesizes the gateway app for one set of context values, offline. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildGateway } from '../../lib/app';
 import type { GatewayStack } from '../../lib/gateway-stack';
+
+// A synth takes about a second, but the first one in a worker loads aws-cdk-lib and CloudFormation's
+// validation engine, which can take far longer on a busy 2-core CI machine.
+jest.setTimeout(120_000);
 
 const ROOT = path.join(__dirname, '..', '..');
 /** The feature flags of cdk.json, so tests synthesize what the CLI synthesizes. */
@@ -27,6 +31,14 @@ export function synth(context: Record<string, unknown> = {}, options: { bundle?:
   });
   const stack = buildGateway(app);
   return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** Unacknowledged findings of CDK's own synth-time validation (the CloudFormation schema and lint rules). */
+export function validationFindings(app: App): string[] {
+  const file = path.join(app.synth().directory, 'validation-report.json');
+  if (!existsSync(file)) return [];
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { pluginReports: { pluginName: string; violations: { ruleName: string; description: string }[] }[] };
+  return report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName} ${v.ruleName}: ${v.description}`));
 }
 
 /** Unacknowledged AwsSolutions findings, as "RuleId at construct/path" lines. */
