@@ -31,6 +31,15 @@ afterAll(async () => {
 beforeEach(() => h.emulator.reset());
 
 describe('refused image URLs', () => {
+  it('an image URL for a model that cannot see is refused without being fetched', async () => {
+    const err = await h.openai.chat.completions
+      .create({ model: 'us.meta.llama3-3-70b-instruct-v1:0', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `http://127.0.0.1:${trapPort}/x.png` } }] }] })
+      .catch((e: unknown) => e);
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).message).toContain('does not accept image input');
+    expect(trapHits).toBe(0);
+  });
+
+
   it.each([
     ['loopback', () => `http://127.0.0.1:${trapPort}/x.png`],
     ['localhost by name', () => `http://localhost:${trapPort}/x.png`],

@@ -48,7 +48,8 @@ export function chatCompletionsHandler(deps: AppDeps) {
     telemetry.capturePrompt(req.messages);
     const model = await deps.models.resolve(req.model, 'chat');
     c.set('model' as never, model.modelId as never);
-    const urls = remoteImageUrls(req);
+    // A model that cannot see gets its 400 from the translator, without the gateway fetching anything first.
+    const urls = model.caps.images ? remoteImageUrls(req) : [];
     let fetchedMedia: ReadonlyMap<string, DecodedMedia> | undefined;
     if (urls.length) {
       if (!deps.media) throw new GatewayError(400, 'This gateway does not fetch image URLs; send images as data: URLs.', { param: 'messages', code: 'invalid_image_url' });
