@@ -115,6 +115,17 @@ describe('json_schema → forced answer tool for models without native structure
     expect(p.input.toolConfig?.toolChoice).toEqual({ tool: { name: 'person' } });
   });
 
+  it('Mistral with history tools cannot force by `any` (it could pick a history tool): unforced, with the instruction', () => {
+    const messages = [
+      { role: 'user', content: 'go' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'c1', content: 'found' },
+    ];
+    const p = plan({ messages, response_format: jsonSchema }, 'mistral.mistral-large-2407-v1:0');
+    expect(p.input.toolConfig?.toolChoice).toBeUndefined();
+    expect(p.input.system?.at(-1)?.text).toContain('`person`');
+  });
+
   it('forcing the answer tool turns Claude thinking off (it cannot think with a forced tool)', () => {
     const input = plan({ response_format: jsonSchema, reasoning_effort: 'high' }, SONNET_37).input;
     expect(input.toolConfig?.toolChoice).toEqual({ tool: { name: 'person' } });

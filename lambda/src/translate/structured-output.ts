@@ -86,7 +86,7 @@ function answerToolName(wanted: string | undefined, taken: ReadonlySet<string>):
 function forcing(name: string, ctx: StructuredContext): ToolChoice | undefined {
   if (ctx.clientToolsOffered) return undefined;
   if (ctx.caps.toolChoice.includes('tool')) return { tool: { name } };
-  if (ctx.caps.toolChoice.includes('any')) return { any: {} };
+  if (ctx.caps.toolChoice.includes('any') && ctx.takenToolNames.size === 0) return { any: {} };
   return undefined;
 }
 
