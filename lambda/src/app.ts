@@ -2,12 +2,12 @@
  * The runtime-agnostic Hono app. Runtime entries build `AppDeps` once and hand them in.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import type { AppDeps } from './deps';
 import { GatewayError } from './http/errors';
 import { apiKeyAuth } from './middleware/auth';
+import { bodyLimitFast } from './middleware/body-limit';
 import { errorResponse, notFound, onError } from './middleware/errors';
 import { telemetry } from './middleware/telemetry';
 import { createRequestMetrics } from './metrics/request-metrics';
@@ -21,10 +21,9 @@ function apiRoutes(deps: AppDeps): Hono {
   const api = new Hono();
   api.use(apiKeyAuth(deps.keys));
   api.use(
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: (c) => errorResponse(c, new GatewayError(413, `The request body is larger than ${deps.config.maxBodyBytes} bytes.`, { code: 'request_too_large' })),
-    }),
+    bodyLimitFast(deps.config.maxBodyBytes, (c) =>
+      errorResponse(c, new GatewayError(413, `The request body is larger than ${deps.config.maxBodyBytes} bytes.`, { code: 'request_too_large' })),
+    ),
   );
   api.post('/chat/completions', chatCompletionsHandler(deps));
   api.post('/responses', responsesHandler(deps));
