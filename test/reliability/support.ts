@@ -31,7 +31,7 @@ export function watchUnhandled(): { readonly errors: unknown[]; dispose(): void 
  * Lines written to stdout and stderr while installed. Powertools writes through its own Console on them
  * (INFO and DEBUG to stdout, WARN and ERROR to stderr), so replacing `write` sees every line.
  */
-export function captureStdout(): { lines(): string[]; json(): Array<Record<string, unknown>>; restore(): void } {
+export function captureOutput(): { lines(): string[]; json(): Array<Record<string, unknown>>; restore(): void } {
   const streams = [process.stdout, process.stderr];
   const originals = streams.map((s) => s.write);
   let buffer = '';

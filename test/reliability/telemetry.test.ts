@@ -7,7 +7,7 @@ import { createApp } from '../../lambda/src/app';
 import { loadConfig } from '../../lambda/src/config';
 import { createLogger } from '../../lambda/src/log/logger';
 import { auth, chatBody, fakeBedrock, fakeDeps } from '../support/fake-deps';
-import { captureStdout, MODEL } from './support';
+import { captureOutput, MODEL } from './support';
 
 type Line = Record<string, unknown>;
 
@@ -19,9 +19,9 @@ function appWith(env: Record<string, string>, bedrock = fakeBedrock()) {
 const accessLines = (lines: Line[]): Line[] => lines.filter((l) => l.message === 'request');
 const emfLines = (lines: Line[]): Line[] => lines.filter((l) => typeof l._aws === 'object');
 
-let out: ReturnType<typeof captureStdout>;
+let out: ReturnType<typeof captureOutput>;
 beforeEach(() => {
-  out = captureStdout();
+  out = captureOutput();
 });
 afterEach(() => out.restore());
 
@@ -88,7 +88,7 @@ describe('access log', () => {
   it('leaves prompts and completions out unless LOG_PROMPTS is on', async () => {
     const secretPrompt = 'my-private-prompt-text';
     for (const logPrompts of ['false', 'true']) {
-      const capture = captureStdout();
+      const capture = captureOutput();
       const app = appWith({ LOG_PROMPTS: logPrompts });
       const res = await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody({ messages: [{ role: 'user', content: secretPrompt }] }) });
       await res.text();
