@@ -2,7 +2,7 @@
  * Gateway configuration, read once from an environment map. Pure: the runtime entries pass `process.env`.
  * Names follow the older Python sample gateway where one existed, so existing deployments keep working.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const bool = (fallback: boolean) =>
   z

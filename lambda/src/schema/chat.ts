@@ -3,7 +3,7 @@
  * (`looseObject`): the Python SDK flattens `extra_body` into the top level, and those reach Bedrock as
  * model-specific fields.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() }).loose();
 /** Anthropic-style cache marker (`{type:"ephemeral", ttl?}`), as LiteLLM-era clients send it. */

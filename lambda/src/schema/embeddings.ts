@@ -3,7 +3,7 @@
  * (the Python SDK flattens `extra_body` there) or inside a literal `extra_body` object (curl users).
  * `input` is checked by `classifyInput`, whose messages name the offending item.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const extras = {
   input_type: z.string().nullish(),

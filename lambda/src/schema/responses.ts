@@ -3,7 +3,7 @@
  * loosely here; each input item is parsed by its own schema once its `type` is known, so an item the
  * gateway cannot serve gets a 400 that names it (`input[3].type`) rather than a union mismatch.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const nullishString = z.string().nullish();
 
