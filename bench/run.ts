@@ -6,6 +6,7 @@
  *   npm run bench                       full run (a few minutes)
  *   npm run bench -- --quick            smaller, for a smoke check
  *   npm run bench -- --only=lanes,lambda --rounds=5 --seconds=3 --out=/tmp/x.json
+ *   npm run bench -- --only=streams --gateway-env=NODE_OPTIONS=--max-semi-space-size=4   (what-if settings)
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -38,6 +39,13 @@ function parseArgs(argv: readonly string[]) {
     streams: { streams: num('streams', quick ? 200 : 1000), deltas: 20, delayMs: 100 },
     drift: { checkpoint: num('drift-checkpoint', quick ? 2_000 : 10_000), total: num('drift-total', quick ? 10_000 : 100_000), concurrency: 16, maxSeconds: num('drift-seconds', quick ? 20 : 90) },
     coldSamples: num('cold-samples', quick ? 3 : 11),
+    /** Extra environment for every gateway process, for what-if runs (recorded in the JSON). */
+    gatewayEnv: Object.fromEntries(
+      argv.filter((a) => a.startsWith('--gateway-env=')).map((a) => {
+        const [name, ...value] = a.slice('--gateway-env='.length).split('=');
+        return [name, value.join('=')];
+      }),
+    ),
   };
 }
 
@@ -47,7 +55,7 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
   log(`bench: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.nodeVersion}, ${machine.uptime}`);
   const started = Date.now();
-  const rig = await startRig(15 * 60_000);
+  const rig = await startRig(15 * 60_000, args.gatewayEnv);
   log(`placement: ${rig.placement.pinned ? `gateway on CPU ${rig.placement.gatewayCpu}, emulator + load generator on CPU ${rig.placement.driverCpu}` : 'not pinned (no taskset or one CPU)'}`);
   const figures: Figures = {};
   try {

@@ -3,7 +3,7 @@
  * builds it, the Lambda handler exactly as the CDK NodejsFunction builds it (lib/constructs/gateway-function.ts),
  * and the bench's own helper processes.
  */
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,8 @@ export interface Bundles {
   readonly serverReadable: string;
   /** Lambda ALB handler bundle (NodejsFunction flags); its size is the Lambda figure. */
   readonly lambda: string;
+  /** What the Lambda bundle is made of (esbuild's metafile). */
+  readonly lambdaMeta: Metafile;
   readonly gatewayHost: string;
   readonly loadgen: string;
   readonly emulatorHost: string;
@@ -40,12 +42,12 @@ export async function buildBundles(): Promise<Bundles> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gateway-bench-'));
   const out = (name: string) => path.join(dir, name);
   const entry = (rel: string) => path.join(ROOT, rel);
-  await Promise.all([
+  const [, lambdaBuild] = await Promise.all([
     build({ ...PRODUCTION_FLAGS, entryPoints: [entry('lambda/src/entry/server.ts')], outfile: out('server.js') }),
     build({ ...PRODUCTION_FLAGS, minify: false, sourcemap: false, entryPoints: [entry('lambda/src/entry/server.ts')], outfile: out('server-readable.js') }),
     // NodejsFunction: --bundle --target=node22 --platform=node --format=cjs --minify --sourcemap
     // --sources-content=false, and no externals because bundleAwsSDK is true.
-    build({ ...PRODUCTION_FLAGS, entryPoints: [entry('lambda/src/entry/lambda.ts')], outfile: out('lambda/index.js') }),
+    build({ ...PRODUCTION_FLAGS, metafile: true, entryPoints: [entry('lambda/src/entry/lambda.ts')], outfile: out('lambda/index.js') }),
     build({
       bundle: true,
       platform: 'node',
@@ -66,6 +68,7 @@ export async function buildBundles(): Promise<Bundles> {
     server: out('server.js'),
     serverReadable: out('server-readable.js'),
     lambda: out('lambda/index.js'),
+    lambdaMeta: lambdaBuild.metafile ?? { inputs: {}, outputs: {} },
     gatewayHost: out('gateway-host.js'),
     loadgen: out('loadgen.js'),
     emulatorHost: out('emulator-host.js'),

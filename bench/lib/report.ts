@@ -71,7 +71,7 @@ export function renderReport(f: Figures, targets: Target[]): string {
   }
   if (f.streams) {
     const s = f.streams;
-    out.push(`\n${s.streams} concurrent streams (${s.deltas} deltas, ${s.delayMs} ms apart): ${s.completed} completed, ${s.errors} errors, peak RSS ${fmt(s.peakRssMb, 1)} MB (idle ${fmt(s.idleRssMb, 1)} MB), ${s.peakOpenUpstreamStreams} upstream streams open at peak, TTFC p50 ${fmt(s.ttfcP50Ms, 1)} ms / p99 ${fmt(s.ttfcP99Ms, 1)} ms`);
+    out.push(`\n${s.streams} concurrent streams (${s.deltas} deltas, ${s.delayMs} ms apart): ${s.completed} completed, ${s.errors} errors, peak RSS ${fmt(s.peakRssMb, 1)} MB (idle ${fmt(s.idleRssMb, 1)} MB, peak V8 heap used ${fmt(s.peakHeapUsedMb, 1)} MB), ${s.peakOpenUpstreamStreams} upstream streams open at peak, TTFC p50 ${fmt(s.ttfcP50Ms, 1)} ms / p99 ${fmt(s.ttfcP99Ms, 1)} ms, in ${fmt(s.seconds, 1)} s; CPU ms per stream: gateway ${fmt(s.cpuMsPerStream.gateway)}, emulator ${fmt(s.cpuMsPerStream.emulator)}, load generator ${fmt(s.cpuMsPerStream.loadGenerator)}`);
   }
   if (f.drift) {
     const d = f.drift;
@@ -80,6 +80,7 @@ export function renderReport(f: Figures, targets: Target[]): string {
   if (f.lambda) {
     const l = f.lambda;
     out.push(`Lambda bundle ${fmt(l.bundleBytes / 1000, 1)} KB minified, ${fmt(l.bundleGzipBytes / 1000, 1)} KB gzipped (server bundle ${fmt(l.serverBundleBytes / 1000, 1)} KB)`);
+    out.push(`  largest parts (KB): ${l.composition.map(([k, v]) => `${k} ${v}`).join(', ')}`);
     for (const c of l.coldImport) {
       out.push(`Cold import (NODE_OPTIONS ${c.nodeOptions}): empty node ${fmt(c.emptyProcessMs, 1)} ms, with handler ${fmt(c.withImportMs, 1)} ms, +${fmt(c.overEmptyMs, 1)} ms; require() alone ${fmt(c.requireMs, 1)} ms (median of ${l.samples})`);
     }

@@ -31,13 +31,15 @@ export interface Rig {
   readonly placement: Placement;
   readonly emulator: EmulatorControl;
   readonly loadgen: BenchProcess;
+  /** CPU the emulator process used so far, ms. */
+  emulatorCpuMs(): Promise<number>;
   /** Environment shared by every process that talks to Bedrock: the SDK's own variables, never code. */
   readonly awsEnv: Record<string, string>;
   startGateway(extraEnv?: Record<string, string>, nodeFlags?: readonly string[]): Promise<GatewayProcess>;
   close(): Promise<void>;
 }
 
-export async function startRig(lifetimeMs: number): Promise<Rig> {
+export async function startRig(lifetimeMs: number, gatewayEnv: Record<string, string> = {}): Promise<Rig> {
   const bundles = await buildBundles();
   const where = placement(os.availableParallelism());
   const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, BENCH_MAX_LIFETIME_MS: String(lifetimeMs) };
@@ -62,6 +64,10 @@ export async function startRig(lifetimeMs: number): Promise<Rig> {
     emulator: new EmulatorControl(emulatorUrl),
     loadgen,
     awsEnv,
+    emulatorCpuMs: async () => {
+      const c = await emulatorProc.call<{ user: number; system: number }>('cpu');
+      return (c.user + c.system) / 1000;
+    },
     async startGateway(extraEnv = {}, nodeFlags = []) {
       let logBytes = 0;
       const proc = await startProcess({
@@ -77,6 +83,7 @@ export async function startRig(lifetimeMs: number): Promise<Rig> {
           HOST: '127.0.0.1',
           API_KEY,
           LOG_LEVEL: 'INFO',
+          ...gatewayEnv,
           ...extraEnv,
         },
         cpu: where.gatewayCpu,

@@ -2,6 +2,7 @@
  * The Lambda deployable: bundle size (as the CDK NodejsFunction builds it), cold import time over an
  * empty Node process, network activity at import, and ALB events end to end through the bundled handler.
  */
+import type { Metafile } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -29,6 +30,19 @@ export interface LambdaFigures {
   readonly networkAtImport: string[];
   readonly importRssMb: number;
   readonly alb: Record<string, unknown>;
+  /** Largest contributors to the bundle, KB of minified output per package (app files as one). */
+  readonly composition: Array<[string, number]>;
+}
+
+/** Bytes of output per npm package, from esbuild's metafile: where the bundle's size comes from. */
+function composition(meta: Metafile): Array<[string, number]> {
+  const output = Object.values(meta.outputs).find((o) => o.entryPoint !== undefined);
+  const byPackage = new Map<string, number>();
+  for (const [file, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? '(gateway code)';
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
+  }
+  return [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, Math.round(v / 100) / 10]);
 }
 
 function lambdaEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -90,5 +104,6 @@ export async function runLambda(rig: Rig, samples: number): Promise<LambdaFigure
     networkAtImport: (imported.networkAtImport as string[] | undefined) ?? ['probe failed'],
     importRssMb: Number(imported.rssBytes) / 2 ** 20,
     alb,
+    composition: composition(rig.bundles.lambdaMeta),
   };
 }

@@ -3,7 +3,7 @@
  * apart) so they are all open at once. A fresh gateway process, so its peak RSS belongs to this phase.
  */
 import type { HttpJob, HttpResult } from '../procs/http-load';
-import type { ProcessStats, Rig } from '../lib/rig';
+import { cpuMs, type ProcessStats, type Rig } from '../lib/rig';
 import { chatBody, GATEWAY_HEADERS, REPLY_TEXT } from './requests';
 
 export interface StreamsOptions {
@@ -18,6 +18,8 @@ export interface StreamsFigures extends StreamsOptions {
   readonly errorSamples: string[];
   readonly idleRssMb: number;
   readonly peakRssMb: number;
+  /** Highest V8 heap in use seen while sampling (every 100 ms): the JS objects' share of the peak. */
+  readonly peakHeapUsedMb: number;
   /** Highest number of upstream streams the emulator saw open at once. */
   readonly peakOpenUpstreamStreams: number;
   readonly deltaCountMismatches: number;
@@ -26,6 +28,8 @@ export interface StreamsFigures extends StreamsOptions {
   readonly seconds: number;
   readonly ttfcP50Ms: number;
   readonly ttfcP99Ms: number;
+  /** CPU per stream in each process: shows which one limits how fast streams can start. */
+  readonly cpuMsPerStream: { readonly gateway: number; readonly emulator: number; readonly loadGenerator: number };
 }
 
 const MB = 2 ** 20;
@@ -38,10 +42,13 @@ export async function runStreams(rig: Rig, opts: StreamsOptions): Promise<Stream
     // Warm the code paths (not the memory) with a few quick streams first.
     await rig.loadgen.call<HttpResult>('http', { url, headers: GATEWAY_HEADERS, body: chatBody(true), mode: 'sse', concurrency: 4, requests: 200, maxSeconds: 10 } satisfies HttpJob);
     const idle = await gateway.call<ProcessStats>('gcStats');
+    const emulatorCpu0 = await rig.emulatorCpuMs();
     await rig.emulator.prepare({ replyText: REPLY_TEXT, textChunks: opts.deltas, deltaDelayMs: opts.delayMs });
     let peakOpen = 0;
+    let peakHeap = 0;
     const poll = setInterval(() => {
       rig.emulator.stats().then((s) => (peakOpen = Math.max(peakOpen, s.openStreams)), () => undefined);
+      gateway.call<ProcessStats>('stats').then((s) => (peakHeap = Math.max(peakHeap, s.heapUsedBytes)), () => undefined);
     }, 100);
     const expectedSeconds = (opts.deltas * opts.delayMs) / 1000;
     let result: HttpResult;
@@ -60,13 +67,21 @@ export async function runStreams(rig: Rig, opts: StreamsOptions): Promise<Stream
       clearInterval(poll);
     }
     const after = await gateway.call<ProcessStats>('stats');
+    const perStream = (ms: number) => ms / Math.max(1, result.count + result.errors);
+    const cpuMsPerStream = {
+      gateway: perStream(cpuMs(idle, after)),
+      emulator: perStream((await rig.emulatorCpuMs()) - emulatorCpu0),
+      loadGenerator: result.clientCpuMsPerRequest,
+    };
     return {
+      cpuMsPerStream,
       ...opts,
       completed: result.count,
       errors: result.errors,
       errorSamples: result.errorSamples,
       idleRssMb: idle.rssBytes / MB,
       peakRssMb: after.maxRssBytes / MB,
+      peakHeapUsedMb: peakHeap / MB,
       peakOpenUpstreamStreams: peakOpen,
       deltaCountMismatches: result.deltaCountMismatches ?? Number.NaN,
       multiEventReads: result.multiEventReads ?? Number.NaN,

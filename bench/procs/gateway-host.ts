@@ -3,6 +3,7 @@
  * (path in BENCH_SERVER_BUNDLE), starts it from the environment like `node server.js` would, and answers
  * the orchestrator's CPU/memory questions over the IPC channel — the app itself gains no endpoint.
  */
+import v8 from 'node:v8';
 import type { startServer as StartServer } from '../../lambda/src/entry/server';
 import { serveRpc } from '../lib/rpc';
 
@@ -34,6 +35,14 @@ async function main(): Promise<void> {
       (globalThis as { gc?: () => void }).gc?.();
       return stats();
     },
+    /** Where resident memory goes: V8 spaces (committed vs used) and what V8 knows of malloc. */
+    memoryDetail: () => ({
+      memoryUsage: process.memoryUsage(),
+      spaces: v8.getHeapSpaceStatistics().map((s) => ({ name: s.space_name, usedMb: s.space_used_size / 2 ** 20, committedMb: s.physical_space_size / 2 ** 20 })),
+      heap: v8.getHeapStatistics(),
+    }),
+    /** A heap snapshot file, for finding what a phase keeps alive (bench diagnostics only). */
+    heapSnapshot: (file: string) => v8.writeHeapSnapshot(file),
     close: async () => {
       await running.close();
       setImmediate(() => process.exit(0));

@@ -10,7 +10,11 @@ interface AlbResult {
   statusCode: number;
   body: string;
   headers?: Record<string, string>;
+  /** The ALB decodes base64 bodies before they reach the client (Hono encodes text/event-stream so). */
+  isBase64Encoded?: boolean;
 }
+
+const bodyText = (res: AlbResult): string => (res.isBase64Encoded ? Buffer.from(res.body, 'base64').toString('utf8') : res.body);
 
 type Handler = (event: unknown, context: unknown) => Promise<AlbResult>;
 
@@ -76,7 +80,7 @@ async function probeAlb(bundle: string): Promise<unknown> {
   const warm: number[] = [];
   for (let i = 0; i < 50; i += 1) warm.push((await time({ model, messages })).ms);
   const stream = await time({ model, messages, stream: true });
-  const parsed = JSON.parse(first.res.body) as { object?: string; choices?: Array<{ message?: { content?: string } }> };
+  const parsed = JSON.parse(bodyText(first.res)) as { object?: string; choices?: Array<{ message?: { content?: string } }> };
   return {
     statusCode: first.res.statusCode,
     object: parsed.object,
@@ -86,8 +90,9 @@ async function probeAlb(bundle: string): Promise<unknown> {
     stream: {
       statusCode: stream.res.statusCode,
       contentType: stream.res.headers?.['content-type'],
-      events: stream.res.body.split('\n\n').filter((e) => e.startsWith('data:')).length,
-      endsWithDone: stream.res.body.trimEnd().endsWith('data: [DONE]'),
+      base64: stream.res.isBase64Encoded ?? false,
+      events: bodyText(stream.res).split('\n\n').filter((e) => e.startsWith('data:')).length,
+      endsWithDone: bodyText(stream.res).trimEnd().endsWith('data: [DONE]'),
     },
   };
 }
