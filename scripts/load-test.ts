@@ -27,6 +27,8 @@ export interface LoadOptions {
   readonly upstreamLatencyMs: number;
   readonly deltaDelayMs: number;
   readonly words: number;
+  /** NODE_OPTIONS for the gateway, e.g. `--max-old-space-size=128` to prove memory stays bounded. */
+  readonly gatewayNodeOptions?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -44,7 +46,16 @@ export interface LoadResult {
   readonly levels: LevelResult[];
   readonly totalRequests: number;
   readonly totalErrors: number;
-  readonly gateway: { rssStartMb: number; rssPeakMb: number; rssFirstThirdMb: number; rssLastThirdMb: number; cpuSeconds: number; exitCode: number | null };
+  readonly gateway: {
+    rssStartMb: number;
+    rssPeakMb: number;
+    rssFirstThirdMb: number;
+    rssLastThirdMb: number;
+    /** RSS at ten even points of the run: flat, or still climbing? */
+    rssTimelineMb: number[];
+    cpuSeconds: number;
+    exitCode: number | null;
+  };
   readonly leftOpen: { inFlight: number; openStreams: number };
 }
 
@@ -147,6 +158,7 @@ export async function runLoadTest(o: LoadOptions): Promise<LoadResult> {
     AWS_ACCESS_KEY_ID: 'AKIDEMULATOR',
     AWS_SECRET_ACCESS_KEY: 'emulator-secret',
     SHUTDOWN_GRACE_MS: '5000',
+    ...(o.gatewayNodeOptions ? { NODE_OPTIONS: o.gatewayNodeOptions } : {}),
   });
   const killAll = (): void => {
     gateway.proc.kill('SIGKILL');
@@ -197,6 +209,7 @@ export async function runLoadTest(o: LoadOptions): Promise<LoadResult> {
         rssPeakMb: round(Math.max(rssStart, ...rss)),
         rssFirstThirdMb: round(mean(rss.slice(0, third))),
         rssLastThirdMb: round(mean(rss.slice(-third))),
+        rssTimelineMb: Array.from({ length: 10 }, (_, i) => round(rss[Math.floor((i * rss.length) / 10)] ?? 0)),
         cpuSeconds: round(cpuSeconds),
         exitCode,
       },
@@ -218,6 +231,7 @@ if (require.main === module) {
       'latency-ms': { type: 'string', default: '20' },
       'delta-delay-ms': { type: 'string', default: '2' },
       words: { type: 'string', default: '40' },
+      'gateway-node-options': { type: 'string' },
     },
   });
   const options: LoadOptions = {
@@ -228,6 +242,7 @@ if (require.main === module) {
     upstreamLatencyMs: Number(values['latency-ms']),
     deltaDelayMs: Number(values['delta-delay-ms']),
     words: Number(values.words),
+    gatewayNodeOptions: values['gateway-node-options'],
     log: (line) => process.stdout.write(`${line}\n`),
   };
   runLoadTest(options).then(

@@ -6,6 +6,7 @@ import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { createApp } from '../../lambda/src/app';
 import { loadConfig } from '../../lambda/src/config';
 import { createLogger } from '../../lambda/src/log/logger';
+import { RequestTelemetry } from '../../lambda/src/log/request-telemetry';
 import { auth, chatBody, fakeBedrock, fakeDeps } from '../support/fake-deps';
 import { captureOutput, MODEL } from './support';
 
@@ -165,5 +166,53 @@ describe('x-request-id', () => {
   it('replaces an id that could inject into logs', async () => {
     const res = await app.request('/nope', { headers: { 'x-request-id': 'evil"\\}{' } });
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('request lifetime', () => {
+  it.each([
+    ['a plain response', false, ['handler']],
+    ['a stream that ends after its handler returned', true, ['handler', 'stream']],
+    ['a stream that ends before its handler returned', true, ['stream', 'handler']],
+  ])('completes once, after %s', (_name, streaming, order) => {
+    const t = new RequestTelemetry();
+    const done = jest.fn();
+    t.onComplete(done);
+    if (streaming) t.streamStarted();
+    for (const step of order) {
+      expect(done).not.toHaveBeenCalled();
+      if (step === 'handler') t.handlerReturned();
+      else t.streamEnded();
+    }
+    expect(done).toHaveBeenCalledTimes(1);
+    t.streamEnded();
+    const late = jest.fn();
+    t.onComplete(late);
+    expect([done.mock.calls.length, late.mock.calls.length]).toEqual([1, 1]);
+  });
+
+  it('clears the upstream deadline timer when the request ends, not when it would fire', async () => {
+    const TIMEOUT = 123_456;
+    const set = jest.spyOn(global, 'setTimeout');
+    const clear = jest.spyOn(global, 'clearTimeout');
+    try {
+      const app = appWith({ UPSTREAM_TIMEOUT_MS: String(TIMEOUT), LOG_LEVEL: 'SILENT', METRICS_ENABLED: 'false' });
+      const deadlines = () => set.mock.results.filter((_r, i) => set.mock.calls[i][1] === TIMEOUT).map((r) => r.value as unknown);
+      const cleared = (timer: unknown) => clear.mock.calls.some(([t]) => t === timer);
+
+      await (await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody() })).text();
+      expect(deadlines()).toHaveLength(1);
+      expect(cleared(deadlines()[0])).toBe(true);
+
+      const res = await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody({ stream: true }) });
+      expect(deadlines()).toHaveLength(2);
+      expect(cleared(deadlines()[1])).toBe(false); // the stream is still open
+      await res.text();
+      await new Promise((r) => setImmediate(r));
+      expect(cleared(deadlines()[1])).toBe(true);
+    } finally {
+      set.mockRestore();
+      clear.mockRestore();
+    }
   });
 });

@@ -2,6 +2,8 @@
  * What one request did, collected while it runs and written once when it ends (the access log line and
  * the metrics). Routes feed it Bedrock's events and responses; everything else (status, latency, error)
  * the middleware and the error handler fill in. Cheap by design: a few fields, no work unless asked.
+ * It also knows when the request is really over (a stream outlives its handler), so per-request resources
+ * such as the upstream deadline timer are released then, not when they would expire.
  */
 import type { ConverseResponse, ConverseStreamOutput, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
 import type { GatewayError } from '../http/errors';
@@ -23,8 +25,10 @@ export class RequestTelemetry {
   prompt?: unknown;
   completion?: string;
   private streaming = false;
-  private ended = false;
-  private onEnd?: () => void;
+  private streamDone = false;
+  private handlerDone = false;
+  private completed = false;
+  private readonly completions: Array<() => void> = [];
 
   constructor(private readonly capturePrompts = false) {}
 
@@ -72,14 +76,25 @@ export class RequestTelemetry {
   }
 
   streamEnded(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.onEnd?.();
+    this.streamDone = true;
+    if (this.handlerDone) this.complete();
   }
 
-  /** Runs `done` now, or when the stream ends if one is still open. */
-  whenComplete(done: () => void): void {
-    if (this.streaming && !this.ended) this.onEnd = done;
-    else done();
+  /** The handler returned its response: the request is over now, unless that response is a stream still open. */
+  handlerReturned(): void {
+    this.handlerDone = true;
+    if (!this.streaming || this.streamDone) this.complete();
+  }
+
+  /** Runs `fn` once the request is over (at once if it already is). Callbacks must not throw. */
+  onComplete(fn: () => void): void {
+    if (this.completed) fn();
+    else this.completions.push(fn);
+  }
+
+  private complete(): void {
+    if (this.completed) return;
+    this.completed = true;
+    for (const fn of this.completions) fn();
   }
 }

@@ -71,13 +71,17 @@ export function telemetry(options: TelemetryOptions): MiddlewareHandler {
   return async function telemetryMiddleware(c, next) {
     const t = new RequestTelemetry(capturePrompts);
     c.set(KEY, t as never);
-    await next();
-    t.whenComplete(() => {
+    t.onComplete(() => {
       try {
         finish(c, t);
       } catch {
         // Telemetry must never fail a request that already succeeded.
       }
     });
+    try {
+      await next();
+    } finally {
+      t.handlerReturned();
+    }
   };
 }
