@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { GatewayError } from './http/errors';
+import { inRequestContext } from './middleware/errors';
 import { requestTelemetry } from './middleware/telemetry';
 
 export interface SseSink {
@@ -37,7 +38,7 @@ export function sseResponse(c: Context, produce: (sink: SseSink) => Promise<void
       if (options.done !== false && !stream.aborted) await stream.writeSSE({ data: '[DONE]' });
     } catch (err) {
       if (!stream.aborted) {
-        const mapped = options.toError(err);
+        const mapped = options.toError(inRequestContext(c, err));
         telemetry.fail(mapped);
         const { event, data } = options.errorEvent ? options.errorEvent(mapped) : { event: undefined, data: mapped.toBody() };
         // The client may leave while the error goes out; that must not become an unhandled error.

@@ -86,6 +86,30 @@ describe('access log', () => {
     expect(second).toMatchObject({ status: 200, model: MODEL, errorType: 'rate_limit_error', errorCode: 'rate_limit_exceeded', errorStatus: 429 });
   });
 
+  it('logs a client that leaves mid-stream as 499 client_closed_request, and the upstream call is aborted', async () => {
+    let upstream: AbortSignal | undefined;
+    const bedrock = fakeBedrock({
+      converseStream: async (_input, signal) => {
+        upstream = signal;
+        return (async function* (): AsyncGenerator<ConverseStreamOutput> {
+          yield { messageStart: { role: 'assistant' } };
+          yield { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'first' } } };
+          if (!signal?.aborted) await new Promise((resolve) => signal?.addEventListener('abort', resolve));
+          throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+        })();
+      },
+    });
+    const app = appWith({}, bedrock);
+    const res = await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody({ stream: true }) });
+    const reader = res.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(upstream?.aborted).toBe(true);
+    const [line] = accessLines(out.json());
+    expect(line).toMatchObject({ status: 200, errorCode: 'client_closed_request', errorStatus: 499 });
+  });
+
   it('leaves prompts and completions out unless LOG_PROMPTS is on', async () => {
     const secretPrompt = 'my-private-prompt-text';
     for (const logPrompts of ['false', 'true']) {

@@ -52,3 +52,17 @@ describe('timeouts and slow streams', () => {
   });
 });
 
+
+describe('timeouts on the other model routes', () => {
+  it.each([
+    ['/v1/responses', { model: MODEL, input: 'hi' }],
+    ['/v1/responses', { model: MODEL, input: 'hi', stream: true }],
+    ['/v1/embeddings', { model: 'amazon.titan-embed-text-v2:0', input: ['a', 'b'] }],
+  ])('%s → 504 when the upstream is silent past UPSTREAM_TIMEOUT_MS', async (path, json) => {
+    h.emulator.setDefaults({ latencyMs: 10_000 });
+    const [res, ms] = await timed(() => h.fetch(path, { method: 'POST', json }));
+    expect(res.status).toBe(504);
+    expectOpenAIError(await res.json(), { type: 'timeout_error', code: 'upstream_timeout' });
+    expect(ms).toBeLessThan(TIMEOUT_MS + 1500);
+  });
+});

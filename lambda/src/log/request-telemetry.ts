@@ -24,6 +24,8 @@ export class RequestTelemetry {
   /** Only set when the operator asked for prompts in the logs (LOG_PROMPTS). */
   prompt?: unknown;
   completion?: string;
+  /** The deadline of this request's upstream calls, so any route's error handling can tell a timeout. */
+  upstreamDeadline?: AbortSignal;
   private streaming = false;
   private streamDone = false;
   private handlerDone = false;

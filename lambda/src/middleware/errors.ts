@@ -6,13 +6,26 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { GatewayError, internalError } from '../http/errors';
 import type { AppLogger } from '../log/logger';
-import { fromBedrockError } from '../translate/bedrock-errors';
+import { fromBedrockError, fromUpstreamFailure } from '../translate/bedrock-errors';
 import { requestTelemetry } from './telemetry';
 
 export function errorResponse(c: Context, err: GatewayError): Response {
   requestTelemetry(c).fail(err);
   if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));
   return c.json(err.toBody(), err.status as 400);
+}
+
+/**
+ * A failure seen in the light of this request: once its upstream deadline fired, whatever the SDK threw
+ * (a bare AbortError, a socket error mid-stream) is the gateway's timeout (504); once the client left, it
+ * is a 499. Every route gets this through the error handler and sse.ts, without its own catch.
+ */
+export function inRequestContext(c: Context, err: unknown): unknown {
+  if (err instanceof GatewayError) return err;
+  const deadline = requestTelemetry(c).upstreamDeadline;
+  if (deadline?.aborted) return fromUpstreamFailure(err, deadline);
+  const client = c.req.raw.signal;
+  return client.aborted ? fromUpstreamFailure(err, client) : err;
 }
 
 /** Any thrown value → GatewayError; unexpected ones are logged with their stack and hidden from the client. */
@@ -30,7 +43,7 @@ export function onError(logger: AppLogger): ErrorHandler {
   return function gatewayErrorHandler(err, c) {
     const requestId = c.get('requestId' as never) as string | undefined;
     try {
-      return errorResponse(c, toGatewayError(err, logger, requestId));
+      return errorResponse(c, toGatewayError(inRequestContext(c, err), logger, requestId));
     } catch {
       return errorResponse(c, internalError());
     }

@@ -15,7 +15,6 @@ import { ChatStreamTranslator } from '../translate/chat-stream';
 import { newId, unixSeconds } from '../translate/ids';
 import type { DecodedMedia } from '../translate/media';
 import { responseAsEvents } from '../translate/unstreamed';
-import { fromUpstreamFailure } from '../translate/bedrock-errors';
 import { checkChatLimits, checkFetchedMedia } from '../translate/limits';
 import { GatewayError } from '../http/errors';
 
@@ -42,7 +41,9 @@ export function upstreamSignal(c: Context, timeoutMs: number, extra?: AbortSigna
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new DOMException('The upstream call timed out.', 'TimeoutError')), timeoutMs);
   timer.unref();
-  requestTelemetry(c).onComplete(() => clearTimeout(timer));
+  const scope = requestTelemetry(c);
+  scope.upstreamDeadline = deadline.signal;
+  scope.onComplete(() => clearTimeout(timer));
   const signals = [c.req.raw.signal, deadline.signal];
   if (extra) signals.push(extra);
   return AbortSignal.any(signals);
@@ -77,8 +78,7 @@ export function chatCompletionsHandler(deps: AppDeps) {
     };
 
     if (!req.stream) {
-      const signal = upstreamSignal(c, deps.config.upstreamTimeoutMs);
-      const res = await deps.bedrock.converse(plan.input, signal).catch((err: unknown) => Promise.reject(fromUpstreamFailure(err, signal)));
+      const res = await deps.bedrock.converse(plan.input, upstreamSignal(c, deps.config.upstreamTimeoutMs));
       telemetry.observeResponse(res);
       return c.json(toChatCompletion(res, base));
     }
@@ -86,10 +86,9 @@ export function chatCompletionsHandler(deps: AppDeps) {
     // Open the upstream stream before answering, so errors before the first byte are plain HTTP errors.
     const abort = new AbortController();
     const signal = upstreamSignal(c, deps.config.upstreamTimeoutMs, abort.signal);
-    const events = await (plan.streamFromUnstreamed
-      ? deps.bedrock.converse(plan.input, signal).then(responseAsEvents)
-      : deps.bedrock.converseStream(plan.input, signal)
-    ).catch((err: unknown) => Promise.reject(fromUpstreamFailure(err, signal)));
+    const events = plan.streamFromUnstreamed
+      ? responseAsEvents(await deps.bedrock.converse(plan.input, signal))
+      : await deps.bedrock.converseStream(plan.input, signal);
     const translator = new ChatStreamTranslator({ ...base, includeUsage: plan.includeUsage });
     return sseResponse(
       c,
@@ -104,7 +103,7 @@ export function chatCompletionsHandler(deps: AppDeps) {
         }
       },
       {
-        toError: (err) => toGatewayError(fromUpstreamFailure(err, signal), deps.logger),
+        toError: (err) => toGatewayError(err, deps.logger),
         onError: (err) => {
           abort.abort();
           deps.logger.warn('stream ended with an error', { model: model.modelId, error: err instanceof Error ? err.name : String(err) });
