@@ -8,6 +8,7 @@ import { loadConfig } from '../../lambda/src/config';
 import { createLogger } from '../../lambda/src/log/logger';
 import { RequestTelemetry } from '../../lambda/src/log/request-telemetry';
 import { auth, chatBody, fakeBedrock, fakeDeps } from '../support/fake-deps';
+import { startHarness } from '../e2e/harness';
 import { captureOutput, MODEL } from './support';
 
 type Line = Record<string, unknown>;
@@ -238,5 +239,29 @@ describe('request lifetime', () => {
       set.mockRestore();
       clear.mockRestore();
     }
+  });
+});
+
+describe('token counts on every model route (real server, emulator)', () => {
+  let h: Awaited<ReturnType<typeof startHarness>>;
+  beforeAll(async () => {
+    h = await startHarness({ LOG_LEVEL: 'INFO' });
+  });
+  afterAll(() => h.close());
+
+  it.each([
+    ['/v1/chat/completions', { model: MODEL, messages: [{ role: 'user', content: 'one two three' }], stream: true }],
+    ['/v1/responses', { model: MODEL, input: 'one two three' }],
+    ['/v1/responses', { model: MODEL, input: 'one two three', stream: true }],
+    ['/v1/embeddings', { model: 'amazon.titan-embed-text-v2:0', input: ['one two three', 'four'] }],
+  ])('%s', async (path, json) => {
+    const res = await h.fetch(path, { method: 'POST', json });
+    expect(res.status).toBe(200);
+    await res.text();
+    await new Promise((r) => setTimeout(r, 20));
+    const [line] = accessLines(out.json()).filter((l) => l.path === path);
+    expect(line.inputTokens as number).toBeGreaterThan(0);
+    if (path !== '/v1/embeddings') expect(line.outputTokens as number).toBeGreaterThan(0);
+    if ('stream' in json) expect(line.timeToFirstTokenMs as number).toBeGreaterThan(0);
   });
 });

@@ -13,6 +13,7 @@ import { embeddingFamilyFor } from '../translate/embeddings/families';
 import { classifyInput, inputTexts } from '../translate/embeddings/inputs';
 import { estimateTokens, toEmbeddingsResponse } from '../translate/embeddings/response';
 import type { EmbeddingOptions } from '../translate/embeddings/types';
+import { requestTelemetry } from '../middleware/telemetry';
 import { upstreamSignal } from './chat-completions';
 
 /** Calls in flight per request: enough to hide latency, few enough to stay under Bedrock's rate quotas. */
@@ -82,6 +83,7 @@ export function embeddingsHandler(deps: AppDeps) {
     });
     const vectors = parts.flatMap((p) => p.vectors);
     const tokens = parts.reduce((n, p) => n + p.tokens, 0);
+    requestTelemetry(c).recordUsage({ inputTokens: tokens });
     return c.json(toEmbeddingsResponse(vectors, req.model, req.encoding_format ?? 'float', tokens));
   };
 }

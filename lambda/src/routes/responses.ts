@@ -8,6 +8,7 @@ import type { AppDeps } from '../deps';
 import { readJson } from '../http/body';
 import { GatewayError } from '../http/errors';
 import { toGatewayError } from '../middleware/errors';
+import { requestTelemetry } from '../middleware/telemetry';
 import { chatRequestSchema } from '../schema/chat';
 import { responsesRequestSchema } from '../schema/responses';
 import { parseRequest } from '../schema/validate';
@@ -49,6 +50,7 @@ export function responsesHandler(deps: AppDeps) {
 
     if (!req.stream) {
       const res = await deps.bedrock.converse(plan.input, upstreamSignal(c, deps.config.upstreamTimeoutMs));
+      requestTelemetry(c).observeResponse(res);
       return c.json(toResponse(toChatCompletion(res, base), echo, ids, unixSeconds()));
     }
 
@@ -65,6 +67,7 @@ export function responsesHandler(deps: AppDeps) {
         sink.signal.addEventListener('abort', () => abort.abort(), { once: true });
         for (const e of translator.start()) await sink.send(e, e.type);
         for await (const event of events) {
+          requestTelemetry(c).observe(event);
           for (const e of translator.next(event)) await sink.send(e, e.type);
         }
         if (!translator.complete) {
