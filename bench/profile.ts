@@ -1,7 +1,10 @@
 /**
  * CPU profile of the gateway under load, summarised per module (the evidence behind hot-path changes):
  *
- *   npx tsx bench/profile.ts [--stream] [--seconds=8] [--concurrency=16]
+ *   npx tsx bench/profile.ts [--stream] [--seconds=8] [--concurrency=16] [--delay-ms=0] [--log-level=INFO]
+ *
+ * With --delay-ms the emulator paces deltas and the measured run is one wave of `concurrency` streams
+ * (the concurrent-streams phase); otherwise it is closed-loop load for `seconds`.
  *
  * The gateway runs the unminified server bundle with --cpu-prof; the profile stays in the printed directory.
  */
@@ -19,6 +22,7 @@ async function main(): Promise<void> {
   const stream = argv.includes('--stream');
   const seconds = flag('seconds', 8);
   const concurrency = flag('concurrency', 16);
+  const delayMs = flag('delay-ms', 0);
   const logLevel = argv.find((a) => a.startsWith('--log-level='))?.split('=')[1] ?? 'INFO';
   const dir = mkdtempSync(path.join(tmpdir(), 'gateway-profile-'));
   const rig = await startRig(5 * 60_000);
@@ -37,10 +41,10 @@ async function main(): Promise<void> {
       requests,
       maxSeconds,
     });
-    await rig.loadgen.call('http', job(2000, 20));
-    await rig.emulator.prepare({ replyText: REPLY_TEXT, textChunks: DELTAS });
+    await rig.loadgen.call('http', { ...job(2000, 20), concurrency: Math.min(concurrency, 16) });
+    await rig.emulator.prepare({ replyText: REPLY_TEXT, textChunks: DELTAS, deltaDelayMs: delayMs });
     const before = await gateway.call<ProcessStats>('stats');
-    const r = await rig.loadgen.call<HttpResult>('http', job(1_000_000, seconds));
+    const r = await rig.loadgen.call<HttpResult>('http', delayMs ? job(concurrency, 120) : job(1_000_000, seconds));
     const after = await gateway.call<ProcessStats>('stats');
     process.stdout.write(`${r.count} requests, ${r.errors} errors, ${Math.round(r.rps)} req/s, p50 ${r.latencyMs.p50.toFixed(3)} ms, gateway CPU ${(cpuMs(before, after) / r.count).toFixed(3)} ms/request\n`);
     await gateway.call('close').catch(() => undefined);

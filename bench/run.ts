@@ -6,7 +6,7 @@
  *   npm run bench                       full run (a few minutes)
  *   npm run bench -- --quick            smaller, for a smoke check
  *   npm run bench -- --only=lanes,lambda --rounds=5 --seconds=3 --out=/tmp/x.json
- *   npm run bench -- --only=streams --gateway-env=NODE_OPTIONS=--max-semi-space-size=4   (what-if settings)
+ *   npm run bench -- --only=streams --stream-delay-ms=250 --gateway-env=NODE_OPTIONS=--max-semi-space-size=4  (what-ifs)
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -36,7 +36,7 @@ function parseArgs(argv: readonly string[]) {
     only,
     out: flags.get('out') ?? path.join(__dirname, 'results', 'latest.json'),
     throughput: { rounds: num('rounds', quick ? 1 : 3), seconds: num('seconds', quick ? 1 : 3), concurrencies: [1, 16], maxRequests: 200_000 },
-    streams: { streams: num('streams', quick ? 200 : 1000), deltas: 20, delayMs: 100 },
+    streams: { streams: num('streams', quick ? 200 : 1000), deltas: num('stream-deltas', 20), delayMs: num('stream-delay-ms', 100) },
     drift: { checkpoint: num('drift-checkpoint', quick ? 2_000 : 10_000), total: num('drift-total', quick ? 10_000 : 100_000), concurrency: 16, maxSeconds: num('drift-seconds', quick ? 20 : 90) },
     coldSamples: num('cold-samples', quick ? 3 : 11),
     /** Extra environment for every gateway process, for what-if runs (recorded in the JSON). */

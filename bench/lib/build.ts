@@ -42,7 +42,7 @@ export async function buildBundles(): Promise<Bundles> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gateway-bench-'));
   const out = (name: string) => path.join(dir, name);
   const entry = (rel: string) => path.join(ROOT, rel);
-  const [, lambdaBuild] = await Promise.all([
+  const [, , lambdaBuild] = await Promise.all([
     build({ ...PRODUCTION_FLAGS, entryPoints: [entry('lambda/src/entry/server.ts')], outfile: out('server.js') }),
     build({ ...PRODUCTION_FLAGS, minify: false, sourcemap: false, entryPoints: [entry('lambda/src/entry/server.ts')], outfile: out('server-readable.js') }),
     // NodejsFunction: --bundle --target=node22 --platform=node --format=cjs --minify --sourcemap
