@@ -118,3 +118,17 @@ describe('base64DecodedBytes', () => {
     );
   });
 });
+
+describe('the Responses route', () => {
+  it('applies the same limits before any upstream call', async () => {
+    const bedrock = fakeBedrock();
+    const app = createApp(fakeDeps({ MAX_TOOLS: '2' }, bedrock));
+    const tools = Array.from({ length: 3 }, (_, i) => ({ type: 'function', name: `t${i}`, parameters: { type: 'object', properties: {} } }));
+    const res = await app.request('/v1/responses', { method: 'POST', headers: auth, body: JSON.stringify({ model: VISION_MODEL, input: 'hi', tools }) });
+    expect(res.status).toBe(400);
+    expectOpenAIError(await res.json(), { code: 'too_many_tools' });
+    expect(bedrock.calls).toHaveLength(0);
+    const ok = await app.request('/v1/responses', { method: 'POST', headers: auth, body: JSON.stringify({ model: VISION_MODEL, input: 'hi', tools: tools.slice(0, 2) }) });
+    expect(ok.status).toBe(200);
+  });
+});

@@ -23,6 +23,7 @@ import { withResponsesParams } from '../translate/responses/params';
 import { toChatRequest } from '../translate/responses/request';
 import { echoOf, toResponse } from '../translate/responses/response';
 import { ResponsesStreamTranslator } from '../translate/responses/stream';
+import { checkChatLimits } from '../translate/limits';
 import { responseAsEvents } from '../translate/unstreamed';
 import { remoteImageUrls, upstreamSignal } from './chat-completions';
 
@@ -31,6 +32,7 @@ export function responsesHandler(deps: AppDeps) {
     const req = parseRequest(responsesRequestSchema, await readJson(c));
     const built = toChatRequest(req);
     const chatReq = withResponsesParams(built.sources, () => parseRequest(chatRequestSchema, built.request));
+    withResponsesParams(built.sources, () => checkChatLimits(chatReq, deps.config.limits));
     const model = await deps.models.resolve(req.model, 'chat');
     c.set('model' as never, model.modelId as never);
     const urls = remoteImageUrls(chatReq);
