@@ -75,7 +75,7 @@ export function renderReport(f: Figures, targets: Target[]): string {
   }
   if (f.drift) {
     const d = f.drift;
-    out.push(`Drift: ${d.served} requests in ${fmt(d.seconds, 1)} s; after GC RSS ${fmt(d.rssAtCheckpointMb, 1)} -> ${fmt(d.rssAtEndMb, 1)} MB (${fmt(d.rssDriftPct, 1)} %), heap ${fmt(d.heapAtCheckpointMb, 1)} -> ${fmt(d.heapAtEndMb, 1)} MB (${fmt(d.heapDriftPct, 1)} %)`);
+    out.push(`Drift: ${d.served} requests in ${fmt(d.seconds, 1)} s; after GC RSS ${fmt(d.rssAtCheckpointMb, 1)} -> ${fmt(d.rssAtEndMb, 1)} MB (${fmt(d.rssDriftPct, 1)} %), heap ${fmt(d.heapAtCheckpointMb, 1)} -> ${fmt(d.heapAtEndMb, 1)} MB (${fmt(d.heapDriftPct, 1)} %); memoryUsage MB ${JSON.stringify(d.memoryAtCheckpointMb)} -> ${JSON.stringify(d.memoryAtEndMb)}`);
   }
   if (f.lambda) {
     const l = f.lambda;

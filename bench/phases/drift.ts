@@ -3,7 +3,7 @@
  * is compared at `checkpoint` and at the end. Bounded in time: it reports how many requests it managed.
  */
 import type { HttpJob, HttpResult } from '../procs/http-load';
-import type { ProcessStats, Rig } from '../lib/rig';
+import type { GatewayProcess, ProcessStats, Rig } from '../lib/rig';
 import { chatBody, DELTAS, GATEWAY_HEADERS, REPLY_TEXT } from './requests';
 
 export interface DriftOptions {
@@ -22,11 +22,19 @@ export interface DriftFigures extends DriftOptions {
   readonly heapAtCheckpointMb: number;
   readonly heapAtEndMb: number;
   readonly rssDriftPct: number;
+  /** process.memoryUsage() after GC at the checkpoint and at the end, MB: which part moved. */
+  readonly memoryAtCheckpointMb: Record<string, number>;
+  readonly memoryAtEndMb: Record<string, number>;
   readonly heapDriftPct: number;
   readonly seconds: number;
 }
 
 const MB = 2 ** 20;
+
+async function memory(gateway: GatewayProcess): Promise<Record<string, number>> {
+  const detail = await gateway.call<{ memoryUsage: Record<string, number> }>('memoryDetail');
+  return Object.fromEntries(Object.entries(detail.memoryUsage).map(([k, v]) => [k, Math.round((v / MB) * 10) / 10]));
+}
 /** Requests per load job: the emulator's request log is cleared between jobs. */
 const BATCH = 10_000;
 
@@ -60,9 +68,11 @@ export async function runDrift(rig: Rig, opts: DriftOptions): Promise<DriftFigur
   try {
     await serve(opts.checkpoint);
     const first = await gateway.call<ProcessStats>('gcStats');
+    const memoryAtCheckpointMb = await memory(gateway);
     const atCheckpoint = served + errors;
     await serve(opts.total);
     const last = await gateway.call<ProcessStats>('gcStats');
+    const memoryAtEndMb = await memory(gateway);
     const pct = (a: number, b: number) => ((b - a) / a) * 100;
     return {
       ...opts,
@@ -75,6 +85,8 @@ export async function runDrift(rig: Rig, opts: DriftOptions): Promise<DriftFigur
       heapAtCheckpointMb: first.heapUsedBytes / MB,
       heapAtEndMb: last.heapUsedBytes / MB,
       rssDriftPct: pct(first.rssBytes, last.rssBytes),
+      memoryAtCheckpointMb,
+      memoryAtEndMb,
       heapDriftPct: pct(first.heapUsedBytes, last.heapUsedBytes),
       seconds: (performance.now() - t0) / 1000,
     };
