@@ -180,6 +180,7 @@ describe('x-request-id', () => {
     ['a 400', '/v1/chat/completions', { method: 'POST', headers: auth, body: '{' }, 400],
     ['a 413', '/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody({ messages: [{ role: 'user', content: 'x'.repeat(5000) }] }) }, 413],
     ['a 200', '/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody() }, 200],
+    ['a stream', '/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody({ stream: true }) }, 200],
   ])('is echoed on %s and generated when absent', async (_name, path, init: RequestInit, status) => {
     const given = await app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-request-id': 'abc-123' } });
     expect(given.status).toBe(status);
