@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The gateway's Node server (lambda/src/entry/server.ts) for the Fargate target, built for linux/arm64 by
-# `cdk deploy -c target=fargate`. Build: production dependencies + esbuild -> one bundled file.
-# Runtime: Node 22 and that file only, as the unprivileged "node" user.
+# `cdk deploy -c target=fargate`. Build: production dependencies + esbuild -> server.js and its lazy modules.
+# Runtime: Node 22 and those files only, as the unprivileged "node" user.
 
 ARG NODE_IMAGE=public.ecr.aws/docker/library/node:22-bookworm-slim
 
@@ -16,10 +16,9 @@ RUN --mount=type=cache,target=/root/.npm \
       "esbuild@$(node -p "require('./package-lock.json').packages['node_modules/esbuild'].version")"
 COPY tsconfig.json ./
 COPY lambda/src ./lambda/src
-RUN /opt/esbuild/node_modules/.bin/esbuild lambda/src/entry/server.ts \
-      --bundle --platform=node --target=node22 --format=cjs \
-      --minify --sourcemap --sources-content=false \
-      --outfile=/out/server.js
+COPY scripts/lazy-modules.cjs scripts/bundle-server.cjs ./scripts/
+# server.js plus the lazily loaded modules as their own files under /out/node_modules (scripts/lazy-modules.cjs).
+RUN node scripts/bundle-server.cjs /opt/esbuild/node_modules/.bin/esbuild /out
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \

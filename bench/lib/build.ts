@@ -7,6 +7,14 @@ import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { execSync } from 'node:child_process';
+
+// The deployables' lazily loaded modules (scripts/lazy-modules.cjs): left out of the main bundles and built
+// as their own files beside them, exactly as the Dockerfile and the CDK function ship them.
+const { LAZY_MODULES, lazyBundleCommands } = require('../../scripts/lazy-modules.cjs') as {
+  LAZY_MODULES: string[];
+  lazyBundleCommands(esbuild: string, outDir: string): string[];
+};
 
 export interface Bundles {
   readonly dir: string;
@@ -42,12 +50,13 @@ export async function buildBundles(): Promise<Bundles> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gateway-bench-'));
   const out = (name: string) => path.join(dir, name);
   const entry = (rel: string) => path.join(ROOT, rel);
+  const external = LAZY_MODULES;
   const [, , lambdaBuild] = await Promise.all([
-    build({ ...PRODUCTION_FLAGS, entryPoints: [entry('lambda/src/entry/server.ts')], outfile: out('server.js') }),
-    build({ ...PRODUCTION_FLAGS, minify: false, sourcemap: false, entryPoints: [entry('lambda/src/entry/server.ts')], outfile: out('server-readable.js') }),
+    build({ ...PRODUCTION_FLAGS, external, entryPoints: [entry('lambda/src/entry/server.ts')], outfile: out('server.js') }),
+    build({ ...PRODUCTION_FLAGS, external, minify: false, sourcemap: false, entryPoints: [entry('lambda/src/entry/server.ts')], outfile: out('server-readable.js') }),
     // NodejsFunction: --bundle --target=node22 --platform=node --format=cjs --minify --sourcemap
-    // --sources-content=false, and no externals because bundleAwsSDK is true.
-    build({ ...PRODUCTION_FLAGS, metafile: true, entryPoints: [entry('lambda/src/entry/lambda.ts')], outfile: out('lambda/index.js') }),
+    // --sources-content=false, the AWS SDK bundled (bundleAwsSDK), the lazy modules external.
+    build({ ...PRODUCTION_FLAGS, external, metafile: true, entryPoints: [entry('lambda/src/entry/lambda.ts')], outfile: out('lambda/index.js') }),
     build({
       bundle: true,
       platform: 'node',
@@ -63,6 +72,9 @@ export async function buildBundles(): Promise<Bundles> {
       outdir: dir,
     }),
   ]);
+  for (const command of [...lazyBundleCommands(path.join(ROOT, 'node_modules/.bin/esbuild'), dir), ...lazyBundleCommands(path.join(ROOT, 'node_modules/.bin/esbuild'), out('lambda'))]) {
+    execSync(command, { cwd: ROOT, stdio: 'inherit' });
+  }
   return {
     dir,
     server: out('server.js'),

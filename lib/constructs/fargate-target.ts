@@ -16,7 +16,7 @@ export const CONTAINER_PORT = 8000;
  * Kept out of the image build context (on top of .dockerignore) so that staging the asset copies only the
  * sources the Dockerfile needs.
  */
-export const IMAGE_EXCLUDES = ['node_modules', 'cdk.out', '.git', 'test', 'bench', 'coverage', 'dist', 'docs', 'emulator', 'scripts'];
+export const IMAGE_EXCLUDES = ['node_modules', 'cdk.out', '.git', 'test', 'bench', 'coverage', 'dist', 'docs', 'emulator', 'scripts', '!scripts/lazy-modules.cjs', '!scripts/bundle-server.cjs'];
 
 /** Health probe run inside the container; Node 22 has fetch, so the image needs no curl. */
 const HEALTH_PROBE = `fetch('http://127.0.0.1:${CONTAINER_PORT}/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;

@@ -5,6 +5,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+// Plain CommonJS shared with the Dockerfile and the benchmark, so every deployable ships the same layout.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { LAZY_MODULES, lazyBundleCommands } = require('../../scripts/lazy-modules.cjs') as {
+  LAZY_MODULES: string[];
+  lazyBundleCommands(esbuild: string, outDir: string): string[];
+};
 
 /** The repository root: the esbuild project root and the Docker build context. */
 export const REPO_ROOT = path.join(__dirname, '..', '..');
@@ -76,6 +82,16 @@ export class GatewayFunction extends Construct {
         format: OutputFormat.CJS,
         // The runtime's bundled SDK lags behind; the handler relies on recent Bedrock API fields.
         bundleAwsSDK: true,
+        // Rarely needed modules load from their own files on first use, keeping cold starts small.
+        externalModules: LAZY_MODULES,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `cd "${inputDir}"`,
+            ...lazyBundleCommands(`${inputDir}/node_modules/.bin/esbuild`, outputDir),
+          ],
+        },
       },
     });
     Validations.of(this.function).acknowledge({

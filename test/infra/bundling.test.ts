@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { synth } from './synth';
 
 /** The staged code of the gateway function (the one with our description), after real esbuild bundling. */
-function bundledCode(context: Record<string, unknown>): string {
+function bundledCode(context: Record<string, unknown>): { code: string; dir: string } {
   const { app, stack } = synth(context, { bundle: true });
   const dir = app.synth().directory;
   const template = JSON.parse(readFileSync(path.join(dir, `${stack.stackName}.template.json`), 'utf8'));
@@ -14,23 +14,29 @@ function bundledCode(context: Record<string, unknown>): string {
   const assets = JSON.parse(readFileSync(path.join(dir, `${stack.stackName}.assets.json`), 'utf8'));
   const assetDir = path.join(dir, assets.files[fn!.Properties.Code.S3Key.replace(/\.zip$/, '')].source.path);
   expect(existsSync(path.join(assetDir, 'index.js.map'))).toBe(true);
-  return readFileSync(path.join(assetDir, 'index.js'), 'utf8');
+  return { code: readFileSync(path.join(assetDir, 'index.js'), 'utf8'), dir: assetDir };
 }
 
 describe('esbuild bundling (local, no Docker)', () => {
   it('bundles each entry into one minified file with a source map and the AWS SDK inside', () => {
     const alb = bundledCode({});
     const url = bundledCode({ target: 'lambda-url' });
-    for (const code of [alb, url]) {
+    for (const { code, dir } of [alb, url]) {
       // Minified: unminified esbuild output averages well under 100 characters a line.
       expect(code.length / code.split('\n').length).toBeGreaterThan(300);
       expect(code).toMatch(/sourceMappingURL=index\.js\.map/);
-      // The SDK clients are bundled, not left to the runtime copy (only the optional CRT signer stays external).
-      expect(code).not.toMatch(/require\("@aws-sdk\/client-/);
+      // The runtime client is bundled, not left to the runtime's older copy; the only SDK clients required at
+      // run time are the lazily loaded ones, which ship beside the bundle as their own files.
       expect(code).toContain('ConverseStream');
+      const required = [...code.matchAll(/(?:require|import)\("(@aws-sdk\/client-[^"]+|gpt-tokenizer[^"]*)"\)/g)].map((m) => m[1]);
+      expect(new Set(required)).toEqual(new Set(['@aws-sdk/client-ssm', '@aws-sdk/client-bedrock', 'gpt-tokenizer/encoding/cl100k_base']));
+      for (const file of ['node_modules/@aws-sdk/client-ssm/index.js', 'node_modules/@aws-sdk/client-bedrock/index.js', 'node_modules/gpt-tokenizer/encoding/cl100k_base.js']) {
+        expect(existsSync(path.join(dir, file))).toBe(true);
+      }
+      expect(code).not.toContain('cl100k_base.tiktoken');
     }
     // Only the Function URL entry wraps the app for response streaming.
-    expect(url).toContain('streamifyResponse');
-    expect(alb).not.toContain('streamifyResponse');
+    expect(url.code).toContain('streamifyResponse');
+    expect(alb.code).not.toContain('streamifyResponse');
   });
 });

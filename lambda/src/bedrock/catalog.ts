@@ -3,14 +3,18 @@
  * `bedrock` (not `bedrock-runtime`) service. Endpoint, credentials and retries come from the SDK's own
  * configuration chain (AWS_ENDPOINT_URL_BEDROCK, AWS_MAX_ATTEMPTS, …). Building the client calls nothing.
  */
-import {
-  BedrockClient,
-  ListFoundationModelsCommand,
-  paginateListInferenceProfiles,
-  type FoundationModelSummary,
-  type InferenceProfileSummary,
-  type InferenceProfileType,
-} from '@aws-sdk/client-bedrock';
+import type { BedrockClient, FoundationModelSummary, InferenceProfileSummary, InferenceProfileType } from '@aws-sdk/client-bedrock';
+
+type ControlPlaneSdk = typeof import('@aws-sdk/client-bedrock');
+
+/**
+ * Loaded on the first catalog call, not at start: a chat request that names a Bedrock id never needs the
+ * control plane, and the deployables ship this client as a separate lazily loaded file
+ * (scripts/lazy-modules.cjs). A plain `require`, because the gateway is CommonJS everywhere.
+ */
+function controlPlaneSdk(): ControlPlaneSdk {
+  return require('@aws-sdk/client-bedrock') as ControlPlaneSdk;
+}
 
 /** What the control plane said, unfiltered. Profile lists are undefined when they were not asked for. */
 export interface RawCatalog {
@@ -25,15 +29,18 @@ export interface ControlPlane {
 }
 
 export function createControlPlane(options: { readonly region: string }): ControlPlane {
-  const client = new BedrockClient({ region: options.region });
+  let client: BedrockClient | undefined;
+  const getClient = () => (client ??= new (controlPlaneSdk().BedrockClient)({ region: options.region }));
   return {
     async listFoundationModels(signal) {
-      const out = await client.send(new ListFoundationModelsCommand({}), { abortSignal: signal });
+      const { ListFoundationModelsCommand } = controlPlaneSdk();
+      const out = await getClient().send(new ListFoundationModelsCommand({}), { abortSignal: signal });
       return out.modelSummaries ?? [];
     },
     async listInferenceProfiles(type, signal) {
+      const { paginateListInferenceProfiles } = controlPlaneSdk();
       const profiles: InferenceProfileSummary[] = [];
-      const pages = paginateListInferenceProfiles({ client, pageSize: 1000 }, { typeEquals: type });
+      const pages = paginateListInferenceProfiles({ client: getClient(), pageSize: 1000 }, { typeEquals: type });
       for await (const page of withSignal(pages, signal)) profiles.push(...(page.inferenceProfileSummaries ?? []));
       return profiles;
     },

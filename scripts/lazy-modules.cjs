@@ -1,0 +1,34 @@
+/**
+ * Modules the deployables load only when a request needs them. They stay out of the main bundle (its size
+ * is the Lambda cold-start cost) and are each bundled on their own to `node_modules/<spec>` beside it, where
+ * Node's module resolution finds them on first use. Shared by the CDK Lambda bundling, the Dockerfile
+ * (`scripts/bundle-server.cjs`) and the benchmark, so all three ship the same layout.
+ */
+const LAZY_MODULES = [
+  // Token-id inputs to /embeddings: the cl100k_base ranks are about 1 MB of JavaScript.
+  'gpt-tokenizer/encoding/cl100k_base',
+  // API keys in SSM Parameter Store (API_KEY_PARAM_NAME) only.
+  '@aws-sdk/client-ssm',
+  // The model catalog (GET /models, readable profile names); chat with a Bedrock id never needs it.
+  '@aws-sdk/client-bedrock',
+];
+
+/** Where a lazy module goes, relative to the main bundle's folder. */
+function lazyOutfile(spec) {
+  const parts = spec.split('/');
+  const subpath = parts.length > (spec.startsWith('@') ? 2 : 1);
+  return `node_modules/${spec}${subpath ? '.js' : '/index.js'}`;
+}
+
+/** The production esbuild flags of every deployable: one minified CJS file for Node 22 with an external map. */
+const ESBUILD_FLAGS = ['--bundle', '--platform=node', '--target=node22', '--format=cjs', '--minify', '--sourcemap', '--sources-content=false', '--log-level=warning'];
+
+/** Shell commands (run from the repository root) that bundle each lazy module into `outDir`. */
+function lazyBundleCommands(esbuild, outDir) {
+  return LAZY_MODULES.map((spec) => `"${esbuild}" ${spec} ${ESBUILD_FLAGS.join(' ')} --outfile="${outDir}/${lazyOutfile(spec)}"`);
+}
+
+/** esbuild flags that leave the lazy modules out of the main bundle. */
+const LAZY_EXTERNAL_FLAGS = LAZY_MODULES.map((spec) => `--external:${spec}`);
+
+module.exports = { LAZY_MODULES, lazyOutfile, ESBUILD_FLAGS, lazyBundleCommands, LAZY_EXTERNAL_FLAGS };
