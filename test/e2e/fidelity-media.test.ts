@@ -34,10 +34,12 @@ let imageBase: string;
 const served: string[] = [];
 
 beforeAll(async () => {
-  h = await startHarness({ ALLOW_PRIVATE_URL_FETCH: 'true' });
+  // A small image limit, so a fetched image can exceed it (the test images are a few bytes).
+  h = await startHarness({ ALLOW_PRIVATE_URL_FETCH: 'true', MAX_IMAGE_BYTES: '2048' });
   images = createServer((req, res) => {
     served.push(req.url ?? '');
     if (req.url === '/cat.png') res.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
+    else if (req.url === '/big.png') res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.concat([PNG, Buffer.alloc(4096)]));
     else if (req.url === '/moved') res.writeHead(302, { location: '/cat.png' }).end();
     else if (req.url === '/page.html') res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>');
     else res.writeHead(404).end();
@@ -136,5 +138,22 @@ describe('documents', () => {
     const err = await h.openai.chat.completions.create({ model, messages: [{ role: 'user', content: [{ type: 'file', file: { filename: 'a.pdf', file_data: tinyPdf().toString('base64') } }] }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as InstanceType<typeof OpenAI.BadRequestError>).message).toContain(model);
+  });
+});
+
+describe('fetched images and the size limit', () => {
+  it('refuses a fetched image over MAX_IMAGE_BYTES on both chat routes, before calling Bedrock', async () => {
+    const chat = await h.openai.chat.completions
+      .create({ model: VISION, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `${imageBase}/big.png` } }] }] })
+      .catch((e: unknown) => e);
+    expect(chat).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((chat as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('image_too_large');
+    const responses = await h.openai.responses
+      .create({ model: VISION, input: [{ role: 'user', content: [{ type: 'input_image', image_url: `${imageBase}/big.png`, detail: 'auto' }] }] })
+      .catch((e: unknown) => e);
+    expect(responses).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((responses as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('image_too_large');
+    expect(served.filter((u) => u === '/big.png')).toHaveLength(2);
+    expect(h.emulator.requests).toHaveLength(0);
   });
 });

@@ -14,7 +14,7 @@ import { classifyInput, inputTexts } from '../translate/embeddings/inputs';
 import { estimateTokens, toEmbeddingsResponse } from '../translate/embeddings/response';
 import type { EmbeddingOptions } from '../translate/embeddings/types';
 import { requestTelemetry } from '../middleware/telemetry';
-import { upstreamSignal } from './chat-completions';
+import { upstreamSignal } from './upstream';
 
 /** Calls in flight per request: enough to hide latency, few enough to stay under Bedrock's rate quotas. */
 export const EMBEDDING_CONCURRENCY = 8;

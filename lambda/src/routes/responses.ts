@@ -17,15 +17,13 @@ import { translateChatRequest } from '../translate/chat-request';
 import { toChatCompletion } from '../translate/chat-response';
 import { ChatStreamTranslator } from '../translate/chat-stream';
 import { unixSeconds } from '../translate/ids';
-import type { DecodedMedia } from '../translate/media';
 import { newResponseIds } from '../translate/responses/ids';
 import { withResponsesParams } from '../translate/responses/params';
 import { toChatRequest } from '../translate/responses/request';
 import { echoOf, toResponse } from '../translate/responses/response';
 import { ResponsesStreamTranslator } from '../translate/responses/stream';
 import { checkChatLimits } from '../translate/limits';
-import { responseAsEvents } from '../translate/unstreamed';
-import { remoteImageUrls, upstreamSignal } from './chat-completions';
+import { fetchRemoteMedia, openUpstreamStream, upstreamSignal } from './upstream';
 
 export function responsesHandler(deps: AppDeps) {
   return async function responses(c: Context): Promise<Response> {
@@ -35,12 +33,7 @@ export function responsesHandler(deps: AppDeps) {
     withResponsesParams(built.sources, () => checkChatLimits(chatReq, deps.config.limits));
     const model = await deps.models.resolve(req.model, 'chat');
     c.set('model' as never, model.modelId as never);
-    const urls = remoteImageUrls(chatReq);
-    let fetchedMedia: ReadonlyMap<string, DecodedMedia> | undefined;
-    if (urls.length) {
-      if (!deps.media) throw new GatewayError(400, 'This gateway does not fetch image URLs; send images as data: URLs.', { param: 'input', code: 'invalid_image_url' });
-      fetchedMedia = await deps.media.fetchAll(urls, c.req.raw.signal);
-    }
+    const fetchedMedia = await fetchRemoteMedia(c, deps, chatReq, model.caps, 'input');
     const translation = { modelId: model.modelId, caps: model.caps, fetchedMedia, promptCaching: deps.config.enablePromptCaching };
     const plan = withResponsesParams(built.sources, () => translateChatRequest(chatReq, translation));
     const ids = newResponseIds();
@@ -56,12 +49,7 @@ export function responsesHandler(deps: AppDeps) {
       return c.json(toResponse(toChatCompletion(res, base), echo, ids, unixSeconds()));
     }
 
-    // Open the upstream stream before answering, so errors before the first byte are plain HTTP errors.
-    const abort = new AbortController();
-    const signal = upstreamSignal(c, deps.config.upstreamTimeoutMs, abort.signal);
-    const events = plan.streamFromUnstreamed
-      ? responseAsEvents(await deps.bedrock.converse(plan.input, signal))
-      : await deps.bedrock.converseStream(plan.input, signal);
+    const { events, abort } = await openUpstreamStream(c, deps, plan);
     const translator = new ResponsesStreamTranslator(new ChatStreamTranslator({ ...base, includeUsage: true }), echo, ids);
     return sseResponse(
       c,
