@@ -11,6 +11,14 @@ const LAZY_MODULES = [
   '@aws-sdk/client-ssm',
   // The model catalog (GET /models, readable profile names); chat with a Bedrock id never needs it.
   '@aws-sdk/client-bedrock',
+  // STS/SSO clients behind the SDK's profile, SSO and web-identity credentials: Lambda and ECS take their
+  // credentials from the environment and the task endpoint and never load them; local runs may.
+  '@aws-sdk/nested-clients/sts',
+  '@aws-sdk/nested-clients/sso',
+  '@aws-sdk/nested-clients/sso-oidc',
+  '@aws-sdk/nested-clients/signin',
+  // User-agent parsing the SDK loads for browsers only.
+  'bowser',
 ];
 
 /** Where a lazy module goes, relative to the main bundle's folder. */

@@ -37,6 +37,7 @@ describe('fromBedrockError', () => {
     ['an unknown 4xx', named('WeirdException', 'nope', 409), 400, 'upstream_rejected'],
     ['an unknown 5xx', named('WeirdException', 'nope', 500), 502, 'upstream_error'],
     ['a plain bug', new TypeError('x is undefined'), 500, 'internal_error'],
+    ['missing AWS credentials', named('CredentialsProviderError', 'Could not load credentials from any providers'), 500, 'aws_credentials_unavailable'],
   ])('%s', (_name, input, status, code) => {
     const err = fromBedrockError(input);
     expect([err.status, err.code]).toEqual([status, code]);

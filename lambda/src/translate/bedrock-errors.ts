@@ -78,6 +78,13 @@ export function fromBedrockError(err: unknown): GatewayError {
     const code = /context|too long|too many (input )?tokens|input is too long/i.test(message) && mapping.status === 400 ? 'context_length_exceeded' : mapping.code;
     return new GatewayError(mapping.status, message, { type: mapping.type, code, retryAfterSeconds: mapping.retryAfterSeconds });
   }
+  if (name === 'CredentialsProviderError') {
+    // The operator's problem, not the client's: say what is wrong without naming the providers tried.
+    return new GatewayError(500, 'The gateway has no usable AWS credentials. Check its IAM role or credential configuration.', {
+      type: 'api_error',
+      code: 'aws_credentials_unavailable',
+    });
+  }
   if (name === 'TimeoutError') return upstreamTimeout();
   if ((e.code && NETWORK_CODES.has(e.code)) || /socket hang up|ECONNRESET|premature close/i.test(e.message ?? '')) {
     return new GatewayError(502, 'The connection to Bedrock failed. Retry the request.', { type: 'api_error', code: 'upstream_connection_error' });
