@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import type { AppDeps } from './deps';
+import type { AppEnv } from './http/env';
 import { GatewayError } from './http/errors';
 import { apiKeyAuth } from './middleware/auth';
 import { bodyLimitFast } from './middleware/body-limit';
@@ -17,8 +18,8 @@ import { embeddingsHandler } from './routes/embeddings';
 import { listModelsHandler, retrieveModelHandler } from './routes/models';
 
 /** Routes that clients call under the configured prefix and, for OpenAI base-URL habits, under `/v1`. */
-function apiRoutes(deps: AppDeps): Hono {
-  const api = new Hono();
+function apiRoutes(deps: AppDeps): Hono<AppEnv> {
+  const api = new Hono<AppEnv>();
   api.use(apiKeyAuth(deps.keys));
   api.use(
     bodyLimitFast(deps.config.maxBodyBytes, (c) =>
@@ -34,8 +35,8 @@ function apiRoutes(deps: AppDeps): Hono {
   return api;
 }
 
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: 'x-request-id' }));
   if (deps.config.allowedOrigins.length) {
     const origins = deps.config.allowedOrigins;

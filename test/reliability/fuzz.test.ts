@@ -5,7 +5,6 @@
  * never a 5xx, never an error event hiding a crash, never an unhandled rejection; and the app keeps serving.
  */
 import fc from 'fast-check';
-import type { Hono } from 'hono';
 import { startEmulator, type Emulator } from '../../emulator';
 import { createApp } from '../../lambda/src/app';
 import { loadConfig } from '../../lambda/src/config';
@@ -20,7 +19,7 @@ const EMBED_MODEL = 'amazon.titan-embed-text-v2:0';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 
 let emulator: Emulator;
-let app: Hono;
+let app: ReturnType<typeof createApp>;
 let unhandled: ReturnType<typeof watchUnhandled>;
 const counts = new Map<string, number>();
 

@@ -4,6 +4,7 @@
  */
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from '../http/env';
 import { GatewayError, internalError } from '../http/errors';
 import type { AppLogger } from '../log/logger';
 import { fromBedrockError, fromUpstreamFailure } from '../translate/bedrock-errors';
@@ -39,9 +40,9 @@ export function toGatewayError(err: unknown, logger: AppLogger, requestId?: stri
   return mapped;
 }
 
-export function onError(logger: AppLogger): ErrorHandler {
+export function onError(logger: AppLogger): ErrorHandler<AppEnv> {
   return function gatewayErrorHandler(err, c) {
-    const requestId = c.get('requestId' as never) as string | undefined;
+    const requestId = c.get('requestId');
     try {
       return errorResponse(c, toGatewayError(inRequestContext(c, err), logger, requestId));
     } catch {

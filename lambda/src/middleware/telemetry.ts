@@ -4,6 +4,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { LogLevel } from '../config';
+import type { AppEnv } from '../http/env';
 import type { AppLogger } from '../log/logger';
 import { RequestTelemetry } from '../log/request-telemetry';
 import type { RequestMetrics } from '../metrics/request-metrics';
@@ -16,38 +17,37 @@ export interface TelemetryOptions {
   readonly metrics?: RequestMetrics;
 }
 
-const KEY = 'telemetry' as never;
 const MAX_ERROR_MESSAGE = 300;
 
 /** The request's telemetry; routes used without the middleware (unit tests) get a throwaway one. */
-export function requestTelemetry(c: Context): RequestTelemetry {
-  let t = c.get(KEY) as RequestTelemetry | undefined;
+export function requestTelemetry(c: Context<AppEnv>): RequestTelemetry {
+  let t = c.get('telemetry');
   if (!t) {
     t = new RequestTelemetry();
-    c.set(KEY, t as never);
+    c.set('telemetry', t);
   }
   return t;
 }
 
 const round = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : Math.round(ms * 10) / 10);
 
-export function telemetry(options: TelemetryOptions): MiddlewareHandler {
+export function telemetry(options: TelemetryOptions): MiddlewareHandler<AppEnv> {
   const { logger, metrics, capturePrompts } = options;
   // Decided once: with INFO filtered out, a normal request builds no log fields at all.
   const infoEnabled = options.logLevel === 'DEBUG' || options.logLevel === 'INFO';
   const errorEnabled = options.logLevel !== 'SILENT';
 
-  function finish(c: Context, t: RequestTelemetry): void {
+  function finish(c: Context<AppEnv>, t: RequestTelemetry): void {
     const latencyMs = performance.now() - t.startedAt;
     const status = c.res.status;
-    const model = c.get('model' as never) as string | undefined;
+    const model = c.get('model');
     const err = t.error;
     const errorType = err ? (err.code ?? err.type) : status >= 400 ? `http_${status}` : undefined;
     const failed = (err?.status ?? status) >= 500;
     metrics?.record({ model, latencyMs, timeToFirstTokenMs: t.timeToFirstTokenMs, ...t.usage, errorType });
     if (failed ? !errorEnabled : !infoEnabled) return;
     const fields: Record<string, unknown> = {
-      requestId: c.get('requestId' as never),
+      requestId: c.get('requestId'),
       method: c.req.method,
       path: c.req.path,
       status,
@@ -70,7 +70,7 @@ export function telemetry(options: TelemetryOptions): MiddlewareHandler {
 
   return async function telemetryMiddleware(c, next) {
     const t = new RequestTelemetry(capturePrompts);
-    c.set(KEY, t as never);
+    c.set('telemetry', t);
     t.onComplete(() => {
       try {
         finish(c, t);

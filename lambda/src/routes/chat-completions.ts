@@ -3,6 +3,7 @@
  */
 import type { Context } from 'hono';
 import type { AppDeps } from '../deps';
+import type { AppEnv } from '../http/env';
 import { readJson } from '../http/body';
 import { toGatewayError } from '../middleware/errors';
 import { requestTelemetry } from '../middleware/telemetry';
@@ -18,13 +19,13 @@ import { GatewayError } from '../http/errors';
 import { fetchRemoteMedia, openUpstreamStream, upstreamSignal } from './upstream';
 
 export function chatCompletionsHandler(deps: AppDeps) {
-  return async function chatCompletions(c: Context): Promise<Response> {
+  return async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
     const req = parseRequest(chatRequestSchema, await readJson(c));
     checkChatLimits(req, deps.config.limits);
     const telemetry = requestTelemetry(c);
     telemetry.capturePrompt(req.messages);
     const model = await deps.models.resolve(req.model, 'chat');
-    c.set('model' as never, model.modelId as never);
+    c.set('model', model.modelId);
     const fetchedMedia = await fetchRemoteMedia(c, deps, req, model.caps, 'messages');
     const plan = translateChatRequest(req, { modelId: model.modelId, caps: model.caps, fetchedMedia, promptCaching: deps.config.enablePromptCaching });
     const base = {

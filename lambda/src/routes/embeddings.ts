@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { foundationModelId } from '../bedrock/capabilities';
 import type { AppDeps } from '../deps';
+import type { AppEnv } from '../http/env';
 import { readJson } from '../http/body';
 import { invalidRequest } from '../http/errors';
 import { embeddingsRequestSchema, type EmbeddingsRequest } from '../schema/embeddings';
@@ -59,11 +60,11 @@ export function embeddingOptions(req: EmbeddingsRequest): EmbeddingOptions {
 }
 
 export function embeddingsHandler(deps: AppDeps) {
-  return async function embeddings(c: Context): Promise<Response> {
+  return async function embeddings(c: Context<AppEnv>): Promise<Response> {
     const req = parseRequest(embeddingsRequestSchema, await readJson(c));
     const input = classifyInput(req.input);
     const model = await deps.models.resolve(req.model, 'embedding');
-    c.set('model' as never, model.modelId as never);
+    c.set('model', model.modelId);
     const family = embeddingFamilyFor(model.foundationModelId ?? foundationModelId(model.modelId));
     if (!family) {
       throw invalidRequest(

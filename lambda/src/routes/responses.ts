@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { AppDeps } from '../deps';
+import type { AppEnv } from '../http/env';
 import { readJson } from '../http/body';
 import { GatewayError } from '../http/errors';
 import { toGatewayError } from '../middleware/errors';
@@ -26,13 +27,13 @@ import { checkChatLimits } from '../translate/limits';
 import { fetchRemoteMedia, openUpstreamStream, upstreamSignal } from './upstream';
 
 export function responsesHandler(deps: AppDeps) {
-  return async function responses(c: Context): Promise<Response> {
+  return async function responses(c: Context<AppEnv>): Promise<Response> {
     const req = parseRequest(responsesRequestSchema, await readJson(c));
     const built = toChatRequest(req);
     const chatReq = withResponsesParams(built.sources, () => parseRequest(chatRequestSchema, built.request));
     withResponsesParams(built.sources, () => checkChatLimits(chatReq, deps.config.limits));
     const model = await deps.models.resolve(req.model, 'chat');
-    c.set('model' as never, model.modelId as never);
+    c.set('model', model.modelId);
     const fetchedMedia = await fetchRemoteMedia(c, deps, chatReq, model.caps, 'input');
     const translation = { modelId: model.modelId, caps: model.caps, fetchedMedia, promptCaching: deps.config.enablePromptCaching };
     const plan = withResponsesParams(built.sources, () => translateChatRequest(chatReq, translation));

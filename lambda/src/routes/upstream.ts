@@ -7,6 +7,7 @@ import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { Context } from 'hono';
 import type { ModelCapabilities } from '../bedrock/capabilities';
 import type { AppDeps } from '../deps';
+import type { AppEnv } from '../http/env';
 import { GatewayError } from '../http/errors';
 import { requestTelemetry } from '../middleware/telemetry';
 import type { ChatRequest } from '../schema/chat';
@@ -34,7 +35,7 @@ export function remoteImageUrls(req: ChatRequest): string[] {
  * its 400 from the translator, without the gateway fetching anything first.
  */
 export async function fetchRemoteMedia(
-  c: Context,
+  c: Context<AppEnv>,
   deps: AppDeps,
   req: ChatRequest,
   caps: ModelCapabilities,
@@ -53,7 +54,7 @@ export async function fetchRemoteMedia(
  * when the request ends: `AbortSignal.timeout` would keep every finished request's signals alive until
  * UPSTREAM_TIMEOUT_MS passed (measured: ~1.5 KB each, hundreds of MB at a few hundred requests a second).
  */
-export function upstreamSignal(c: Context, timeoutMs: number, extra?: AbortSignal): AbortSignal {
+export function upstreamSignal(c: Context<AppEnv>, timeoutMs: number, extra?: AbortSignal): AbortSignal {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new DOMException('The upstream call timed out.', 'TimeoutError')), timeoutMs);
   timer.unref();
@@ -75,7 +76,7 @@ export interface UpstreamStream {
  * Opens the upstream stream before the route answers, so errors before the first byte are plain HTTP
  * errors. Models that cannot stream tool use are called unstreamed and replayed as stream events.
  */
-export async function openUpstreamStream(c: Context, deps: AppDeps, plan: ChatPlan): Promise<UpstreamStream> {
+export async function openUpstreamStream(c: Context<AppEnv>, deps: AppDeps, plan: ChatPlan): Promise<UpstreamStream> {
   const abort = new AbortController();
   const signal = upstreamSignal(c, deps.config.upstreamTimeoutMs, abort.signal);
   const events = plan.streamFromUnstreamed
