@@ -74,6 +74,27 @@ describe('non-streaming', () => {
   });
 });
 
+describe('legacy functions', () => {
+  const functions = [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+
+  it('answers with function_call and finish_reason function_call', async () => {
+    h.emulator.enqueue({ content: [{ toolUse: { toolUseId: 'tooluse_9', name: 'get_weather', input: { city: 'Rome' } } }] });
+    const res = await h.openai.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Weather in Rome?' }], functions });
+    expect(res.choices[0].message.function_call).toEqual({ name: 'get_weather', arguments: '{"city":"Rome"}' });
+    expect(res.choices[0].message.tool_calls).toBeUndefined();
+    expect(res.choices[0].finish_reason).toBe('function_call');
+    expect((h.emulator.lastRequest('converse')?.body as { toolConfig: { tools: unknown[] } }).toolConfig.tools).toHaveLength(1);
+  });
+
+  it('streams function_call fragments the SDK helper assembles', async () => {
+    h.emulator.enqueue({ content: [{ toolUse: { toolUseId: 'tooluse_9', name: 'get_weather', input: { city: 'Rome' } } }] });
+    const runner = h.openai.chat.completions.stream({ model: MODEL, messages: [{ role: 'user', content: 'Weather in Rome?' }], functions });
+    const final = await runner.finalChatCompletion();
+    expect(final.choices[0].message.function_call).toEqual({ name: 'get_weather', arguments: '{"city":"Rome"}' });
+    expect(final.choices[0].finish_reason).toBe('function_call');
+  });
+});
+
 describe('streaming', () => {
   it('streams each upstream delta as its own chunk, role first, finish last, usage on request', async () => {
     h.emulator.enqueue({ content: [{ text: 'one two three' }], usage: { inputTokens: 3, outputTokens: 3 } });

@@ -14,6 +14,7 @@ import { translateChatRequest } from '../translate/chat-request';
 import { toChatCompletion } from '../translate/chat-response';
 import { ChatStreamTranslator } from '../translate/chat-stream';
 import { newId, unixSeconds } from '../translate/ids';
+import { toLegacyChunk, toLegacyCompletion, usesLegacyFunctions } from '../translate/legacy-functions';
 import { checkChatLimits } from '../translate/limits';
 import { GatewayError } from '../http/errors';
 import { fetchRemoteMedia, openUpstreamStream, upstreamSignal } from './upstream';
@@ -27,13 +28,15 @@ export function chatCompletionsHandler(deps: AppDeps) {
     const model = await deps.models.resolve(req.model, 'chat');
     c.set('model', model.modelId);
     const fetchedMedia = await fetchRemoteMedia(c, deps, req, model.caps, 'messages');
+    const legacy = usesLegacyFunctions(req);
     const plan = translateChatRequest(req, { modelId: model.modelId, caps: model.caps, fetchedMedia, promptCaching: deps.config.enablePromptCaching });
     const base = {
       id: newId('chatcmpl'),
       created: unixSeconds(),
       model: req.model,
       dropToolCalls: plan.dropToolCalls,
-      maxToolCalls: plan.maxToolCalls,
+      // The legacy dialect carries one function call per answer.
+      maxToolCalls: legacy ? 1 : plan.maxToolCalls,
       thinkTags: deps.config.reasoningAsThinkTags,
       answerTool: plan.answerTool,
       contentPrefix: plan.contentPrefix,
@@ -42,18 +45,20 @@ export function chatCompletionsHandler(deps: AppDeps) {
     if (!req.stream) {
       const res = await deps.bedrock.converse(plan.input, upstreamSignal(c, deps.config.upstreamTimeoutMs));
       telemetry.observeResponse(res);
-      return c.json(toChatCompletion(res, base));
+      const completion = toChatCompletion(res, base);
+      return c.json(legacy ? toLegacyCompletion(completion) : completion);
     }
 
     const { events, abort } = await openUpstreamStream(c, deps, plan);
     const translator = new ChatStreamTranslator({ ...base, includeUsage: plan.includeUsage });
+    const sawCall = { value: false };
     return sseResponse(
       c,
       async (sink) => {
         sink.signal.addEventListener('abort', () => abort.abort(), { once: true });
         for await (const event of events) {
           telemetry.observe(event);
-          for (const chunk of translator.next(event)) await sink.send(chunk);
+          for (const chunk of translator.next(event)) await sink.send(legacy ? toLegacyChunk(chunk, sawCall) : chunk);
         }
         if (!translator.complete) {
           throw new GatewayError(502, 'The Bedrock stream ended before the model finished.', { type: 'api_error', code: 'upstream_stream_truncated' });
