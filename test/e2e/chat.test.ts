@@ -2,19 +2,11 @@
  * Chat Completions end to end: openai SDK → gateway (real Node server) → real AWS SDK client → emulator.
  */
 import OpenAI from 'openai';
-import { readSse, startHarness, TEST_KEY, type Harness } from './harness';
+import { readSse, TEST_KEY, useHarness } from './harness';
 import { expectOpenAIError } from '../support/openai-error';
 
 const MODEL = 'anthropic.claude-3-5-haiku-20241022-v1:0';
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => h.emulator.reset());
+const h = useHarness();
 
 async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;

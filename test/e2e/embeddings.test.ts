@@ -6,21 +6,14 @@ import OpenAI from 'openai';
 import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { countWords, emulatorVector } from '../../emulator';
 import { expectOpenAIError } from '../support/openai-error';
-import { startHarness, type Harness } from './harness';
+import { useHarness } from './harness';
 
 const TITAN_V2 = 'amazon.titan-embed-text-v2:0';
 const COHERE_V3 = 'cohere.embed-english-v3';
 const COHERE_V4 = 'cohere.embed-v4:0';
 const NOVA = 'amazon.nova-2-multimodal-embeddings-v1:0';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ ALIAS_GPT_TO_DEFAULT: 'true', DEFAULT_EMBEDDING_MODEL: COHERE_V4 });
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => h.emulator.reset());
+const h = useHarness({ ALIAS_GPT_TO_DEFAULT: 'true', DEFAULT_EMBEDDING_MODEL: COHERE_V4 });
 
 const invokes = () => h.emulator.requests.filter((r) => r.operation === 'invoke');
 const decodeBase64 = (b64: string): number[] => {

@@ -3,18 +3,10 @@
  * client markers, and the usage fields that report cache reads and writes.
  */
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { startHarness, type Harness } from './harness';
+import { useHarness } from './harness';
 
 const CLAUDE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({ ENABLE_PROMPT_CACHING: 'true' });
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => h.emulator.reset());
+const h = useHarness({ ENABLE_PROMPT_CACHING: 'true' });
 
 const tools: ChatCompletionTool[] = [{ type: 'function', function: { name: 'search', description: 'Search the docs', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }];
 const conversation: ChatCompletionMessageParam[] = [

@@ -4,18 +4,10 @@
  */
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
-import { startHarness, type Harness } from './harness';
+import { useHarness } from './harness';
 
 const CLAUDE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => h.emulator.reset());
+const h = useHarness();
 
 const base = { model: CLAUDE, messages: [{ role: 'user' as const, content: 'hi' }] };
 const lastSent = () => h.emulator.requests.filter((r) => r.operation === 'converse' || r.operation === 'converse-stream').at(-1)?.body as Record<string, unknown>;

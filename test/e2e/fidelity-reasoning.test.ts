@@ -3,18 +3,10 @@
  * over several turns because the signature the client got back reaches Bedrock again.
  */
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { readSse, startHarness, type Harness } from './harness';
+import { readSse, useHarness } from './harness';
 
 const SONNET_37 = 'us.anthropic.claude-3-7-sonnet-20250219-v1:0';
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => h.emulator.reset());
+const h = useHarness();
 
 const tools: ChatCompletionTool[] = [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }];
 interface Sent {

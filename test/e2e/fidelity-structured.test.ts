@@ -4,7 +4,7 @@
  */
 import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
-import { startHarness, type Harness } from './harness';
+import { useHarness } from './harness';
 
 const NATIVE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const SONNET_37 = 'us.anthropic.claude-3-7-sonnet-20250219-v1:0';
@@ -14,14 +14,7 @@ const Person = z.object({ name: z.string(), born: z.number(), fields: z.array(z.
 const ada = { name: 'Ada Lovelace', born: 1815, fields: [{ name: 'mathematics' }, { name: 'computing' }] };
 const format = zodResponseFormat(Person, 'person');
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => h.emulator.reset());
+const h = useHarness();
 
 interface Sent {
   messages: Array<{ role: string; content: Array<Record<string, unknown>> }>;

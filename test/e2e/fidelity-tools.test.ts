@@ -3,18 +3,10 @@
  */
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { readSse, startHarness, type Harness } from './harness';
+import { readSse, useHarness } from './harness';
 
 const CLAUDE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => h.emulator.reset());
+const h = useHarness();
 
 const tools: ChatCompletionTool[] = [
   { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },

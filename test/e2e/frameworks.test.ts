@@ -8,18 +8,10 @@ import { ChatOpenAI } from '@langchain/openai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { stepCountIs, streamText, tool as aiTool } from 'ai';
 import { z } from 'zod';
-import { startHarness, TEST_KEY, type Harness } from './harness';
+import { TEST_KEY, useHarness } from './harness';
 
 const CLAUDE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => h.emulator.reset());
+const h = useHarness();
 
 interface Sent {
   messages: Array<{ role: string; content: Array<Record<string, any>> }>;

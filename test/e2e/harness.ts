@@ -59,6 +59,27 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   };
 }
 
+/**
+ * One harness for the whole test file: started before its first test, closed after its last, with the
+ * emulator's queue and records cleared before each test. The returned object forwards to that harness.
+ */
+export function useHarness(env: Record<string, string> = {}): Harness {
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    current = await startHarness(env);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(() => current?.emulator.reset());
+  return new Proxy({} as Harness, {
+    get(_target, key) {
+      if (!current) throw new Error('The harness starts in beforeAll; use it inside tests or hooks.');
+      return current[key as keyof Harness];
+    },
+  });
+}
+
 /** Reads an SSE body into its `data:` payloads (raw strings), for checks the SDK would hide. */
 export async function readSse(res: Response): Promise<string[]> {
   const text = await res.text();

@@ -6,7 +6,7 @@ import OpenAI from 'openai';
 import { APPLICATION_PROFILE_ARN, defaultFoundationModels, defaultInferenceProfiles, type InferenceProfileSummary } from '../../emulator';
 import { startServer, type RunningServer } from '../../lambda/src/entry/server';
 import { expectOpenAIError } from '../support/openai-error';
-import { startHarness, TEST_KEY, type Harness } from './harness';
+import { TEST_KEY, useHarness } from './harness';
 
 const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 const SONNET_PROFILE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -17,14 +17,7 @@ const ENV = {
   MODEL_CATALOG_TTL_SECONDS: '1',
 };
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness(ENV);
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => h.emulator.reset());
+const h = useHarness(ENV);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ask = (client: OpenAI, model: string) => client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });

@@ -4,7 +4,7 @@
  */
 import OpenAI from 'openai';
 import type { ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { startHarness, type Harness } from './harness';
+import { useHarness } from './harness';
 
 const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 /** Thinks (budget style) and has native structured output. */
@@ -18,14 +18,7 @@ const SHELL_TOOL = {
   strict: false,
 };
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => h.emulator.reset());
+const h = useHarness();
 
 type Body = { system?: unknown; messages: Array<{ role: string; content: Array<Record<string, unknown>> }>; toolConfig?: unknown; additionalModelRequestFields?: Record<string, unknown> };
 const sent = (op: 'converse' | 'converse-stream') => h.emulator.lastRequest(op)?.body as Body;
