@@ -3,22 +3,11 @@
  * emulator), and a client that stops reading must stall the upstream stream instead of being buffered.
  */
 import http from 'node:http';
-import { startHarness, TEST_KEY, type Harness } from '../e2e/harness';
-import { MODEL, waitFor, watchUnhandled } from './support';
+import { TEST_KEY, useHarness } from '../e2e/harness';
+import { failOnUnhandledRejections, MODEL, waitFor } from './support';
 
-let h: Harness;
-let unhandled: ReturnType<typeof watchUnhandled>;
-
-beforeAll(async () => {
-  unhandled = watchUnhandled();
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-  unhandled.dispose();
-  expect(unhandled.errors).toEqual([]);
-});
-beforeEach(() => h.emulator.reset());
+const h = useHarness();
+failOnUnhandledRejections();
 
 const body = (stream: boolean) => ({ model: MODEL, stream, messages: [{ role: 'user', content: 'hi' }] });
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ');

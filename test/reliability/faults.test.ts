@@ -4,28 +4,14 @@
  * upstream call left open afterwards.
  */
 import { fromUpstreamFailure } from '../../lambda/src/translate/bedrock-errors';
-import { readSse, startHarness, type Harness } from '../e2e/harness';
+import { readSse, useHarness } from '../e2e/harness';
 import { expectOpenAIError } from '../support/openai-error';
-import { MODEL, timed, waitFor, watchUnhandled } from './support';
+import { expectNoUpstreamLeaks, failOnUnhandledRejections, MODEL, timed } from './support';
 
-let h: Harness;
-let unhandled: ReturnType<typeof watchUnhandled>;
-
-beforeAll(async () => {
-  unhandled = watchUnhandled();
-  // Three attempts, as the SDK's default: throttling and 5xx are retried with backoff before the client sees them.
-  h = await startHarness({ AWS_MAX_ATTEMPTS: '3', UPSTREAM_TIMEOUT_MS: '15000' });
-});
-afterAll(async () => {
-  await h.close();
-  unhandled.dispose();
-  expect(unhandled.errors).toEqual([]);
-});
-beforeEach(() => h.emulator.reset());
-afterEach(async () => {
-  // No leaks: every upstream call the gateway opened is closed again.
-  await waitFor(() => h.emulator.inFlight === 0 && h.emulator.openStreams === 0, 3000, 'upstream calls closed');
-});
+// Three attempts, as the SDK's default: throttling and 5xx are retried with backoff before the client sees them.
+const h = useHarness({ AWS_MAX_ATTEMPTS: '3', UPSTREAM_TIMEOUT_MS: '15000' });
+failOnUnhandledRejections();
+expectNoUpstreamLeaks(h);
 
 const chat = (extra: Record<string, unknown> = {}) => h.fetch('/v1/chat/completions', { method: 'POST', json: { model: MODEL, messages: [{ role: 'user', content: 'hi' }], ...extra } });
 const modelCalls = () => h.emulator.requests.filter((r) => r.operation === 'converse' || r.operation === 'converse-stream').length;

@@ -5,23 +5,15 @@
  */
 import fc from 'fast-check';
 import net from 'node:net';
-import { startHarness, TEST_KEY, type Harness } from '../e2e/harness';
+import { TEST_KEY, useHarness } from '../e2e/harness';
 import { expectOpenAIError } from '../support/openai-error';
-import { MODEL, waitFor, watchUnhandled } from './support';
+import { failOnUnhandledRejections, MODEL, waitFor } from './support';
 
-let h: Harness;
-let unhandled: ReturnType<typeof watchUnhandled>;
+const h = useHarness();
+failOnUnhandledRejections();
 let cases = 0;
-
-beforeAll(async () => {
-  unhandled = watchUnhandled();
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-  unhandled.dispose();
+afterAll(() => {
   process.stderr.write(`fuzz-wire: ${cases} raw HTTP cases\n`);
-  expect(unhandled.errors).toEqual([]);
 });
 
 const VALID = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] });

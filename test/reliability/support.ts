@@ -146,3 +146,20 @@ export async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
   const value = await run();
   return [value, Date.now() - started];
 }
+
+/** Fails the test file if any promise rejection goes unhandled while it runs. */
+export function failOnUnhandledRejections(): void {
+  let watch: ReturnType<typeof watchUnhandled>;
+  beforeAll(() => {
+    watch = watchUnhandled();
+  });
+  afterAll(() => {
+    watch.dispose();
+    expect(watch.errors).toEqual([]);
+  });
+}
+
+/** After each test, every upstream call the gateway opened must be closed again. */
+export function expectNoUpstreamLeaks(h: { readonly emulator: { readonly inFlight: number; readonly openStreams: number } }): void {
+  afterEach(() => waitFor(() => h.emulator.inFlight === 0 && h.emulator.openStreams === 0, 3000, 'upstream calls closed'));
+}

@@ -2,27 +2,14 @@
  * Upstream timeouts (UPSTREAM_TIMEOUT_MS, here 1 s) end to end: a silent upstream is a 504 before the first
  * byte and a timeout error event after it; slow but steady streams are left alone; nothing stays open.
  */
-import { readSse, startHarness, type Harness } from '../e2e/harness';
+import { readSse, useHarness } from '../e2e/harness';
 import { expectOpenAIError } from '../support/openai-error';
-import { MODEL, timed, waitFor, watchUnhandled } from './support';
+import { expectNoUpstreamLeaks, failOnUnhandledRejections, MODEL, timed } from './support';
 
 const TIMEOUT_MS = 1000;
-let h: Harness;
-let unhandled: ReturnType<typeof watchUnhandled>;
-
-beforeAll(async () => {
-  unhandled = watchUnhandled();
-  h = await startHarness({ AWS_MAX_ATTEMPTS: '3', UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS) });
-});
-afterAll(async () => {
-  await h.close();
-  unhandled.dispose();
-  expect(unhandled.errors).toEqual([]);
-});
-beforeEach(() => h.emulator.reset());
-afterEach(async () => {
-  await waitFor(() => h.emulator.inFlight === 0 && h.emulator.openStreams === 0, 3000, 'upstream calls closed');
-});
+const h = useHarness({ AWS_MAX_ATTEMPTS: '3', UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS) });
+failOnUnhandledRejections();
+expectNoUpstreamLeaks(h);
 
 const chat = (extra: Record<string, unknown> = {}) => h.fetch('/v1/chat/completions', { method: 'POST', json: { model: MODEL, messages: [{ role: 'user', content: 'hi' }], ...extra } });
 
