@@ -27,6 +27,17 @@ export interface LatencySummary {
   readonly max: number;
 }
 
+/** What every load lane reports, whatever drives it (raw HTTP or the SDK in-process). */
+export interface LoadResult {
+  readonly count: number;
+  readonly errors: number;
+  readonly errorSamples: string[];
+  readonly seconds: number;
+  readonly rps: number;
+  readonly latencyMs: LatencySummary;
+  readonly ttfcMs?: LatencySummary;
+}
+
 export function summarise(values: ArrayLike<number>): LatencySummary {
   return {
     p50: percentile(values, 50),

@@ -4,7 +4,7 @@
  * for streams also to the first content event (time to first chunk).
  */
 import http from 'node:http';
-import { summarise, type LatencySummary } from '../lib/stats';
+import { summarise, type LoadResult } from '../lib/stats';
 
 /** json: any body; sse: OpenAI chunks; eventstream: Bedrock's binary ConverseStream body. */
 export type BodyMode = 'json' | 'sse' | 'eventstream';
@@ -27,14 +27,7 @@ export interface HttpJob {
   readonly altMode?: BodyMode;
 }
 
-export interface HttpResult {
-  readonly count: number;
-  readonly errors: number;
-  readonly errorSamples: string[];
-  readonly seconds: number;
-  readonly rps: number;
-  readonly latencyMs: LatencySummary;
-  readonly ttfcMs?: LatencySummary;
+export interface HttpResult extends LoadResult {
   /** sse: streams whose content-event count differed from `expectDeltas` (merged or lost deltas). */
   readonly deltaCountMismatches?: number;
   /** sse: socket reads that carried more than one content event. */

@@ -4,7 +4,7 @@
  */
 import { BedrockRuntimeClient, type ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import { createBedrockRuntime, wrapClient, type BedrockRuntime } from '../../lambda/src/bedrock/runtime';
-import { summarise, type LatencySummary } from '../lib/stats';
+import { summarise, type LoadResult } from '../lib/stats';
 
 export type SdkConfig = 'gateway' | 'default';
 
@@ -19,14 +19,7 @@ export interface SdkJob {
   readonly warmup?: number;
 }
 
-export interface SdkResult {
-  readonly count: number;
-  readonly errors: number;
-  readonly errorSamples: string[];
-  readonly seconds: number;
-  readonly rps: number;
-  readonly latencyMs: LatencySummary;
-  readonly ttfcMs?: LatencySummary;
+export interface SdkResult extends LoadResult {
   /** CPU of this process per call: the SDK's cost plus a thin loop. */
   readonly cpuMsPerRequest: number;
 }
