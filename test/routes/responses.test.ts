@@ -2,6 +2,7 @@ import type { ConverseStreamCommandInput, ConverseStreamOutput } from '@aws-sdk/
 import { createApp } from '../../lambda/src/app';
 import { auth, fakeBedrock, fakeDeps } from '../support/fake-deps';
 import { expectOpenAIError } from '../support/openai-error';
+import { TEXT_MESSAGE_EVENTS } from '../support/responses-events';
 
 const MODEL = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 const body = (extra: Record<string, unknown> = {}) => JSON.stringify({ model: MODEL, input: 'hi', ...extra });
@@ -61,17 +62,7 @@ describe('responses route', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const events = parseSse(await res.text());
     for (const e of events) expect(JSON.parse(e.data).type).toBe(e.event);
-    expect(events.map((e) => e.event)).toEqual([
-      'response.created',
-      'response.in_progress',
-      'response.output_item.added',
-      'response.content_part.added',
-      'response.output_text.delta',
-      'response.output_text.done',
-      'response.content_part.done',
-      'response.output_item.done',
-      'response.completed',
-    ]);
+    expect(events.map((e) => e.event)).toEqual([...TEXT_MESSAGE_EVENTS]);
     expect(events.some((e) => e.data === '[DONE]')).toBe(false);
   });
 

@@ -9,6 +9,7 @@ import { echoOf, toResponse } from '../../../lambda/src/translate/responses/resp
 import { ResponsesStreamTranslator } from '../../../lambda/src/translate/responses/stream';
 import type { LifecycleEvent, ResponseIds, ResponseStreamEvent } from '../../../lambda/src/translate/responses/types';
 import { responseAsEvents } from '../../../lambda/src/translate/unstreamed';
+import { TEXT_MESSAGE_EVENTS } from '../../support/responses-events';
 
 function ids(): ResponseIds {
   let n = 0;
@@ -56,17 +57,7 @@ async function throughSdk(events: ResponseStreamEvent[]) {
 describe('Responses stream state machine', () => {
   it('streams text as one message item, in OpenAI order, with dense sequence numbers', async () => {
     const events = stream(responseAsEvents(converse([{ text: 'Hello there' }])));
-    expect(types(events)).toEqual([
-      'response.created',
-      'response.in_progress',
-      'response.output_item.added',
-      'response.content_part.added',
-      'response.output_text.delta',
-      'response.output_text.done',
-      'response.content_part.done',
-      'response.output_item.done',
-      'response.completed',
-    ]);
+    expect(types(events)).toEqual([...TEXT_MESSAGE_EVENTS]);
     expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
     expect((events[0] as LifecycleEvent).response).toMatchObject({ status: 'in_progress', output: [], usage: null });
     const done = last(events).response;
