@@ -32,6 +32,7 @@ export function responsesHandler(deps: AppDeps) {
     const built = toChatRequest(req);
     const chatReq = withResponsesParams(built.sources, () => parseRequest(chatRequestSchema, built.request));
     withResponsesParams(built.sources, () => checkChatLimits(chatReq, deps.config.limits));
+    const telemetry = requestTelemetry(c);
     const model = await deps.models.resolve(req.model, 'chat');
     c.set('model', model.modelId);
     const fetchedMedia = await fetchRemoteMedia(c, deps, chatReq, model.caps, 'input');
@@ -46,7 +47,7 @@ export function responsesHandler(deps: AppDeps) {
 
     if (!req.stream) {
       const res = await deps.bedrock.converse(plan.input, upstreamSignal(c, deps.config.upstreamTimeoutMs));
-      requestTelemetry(c).observeResponse(res);
+      telemetry.observeResponse(res);
       return c.json(toResponse(toChatCompletion(res, base), echo, ids, unixSeconds()));
     }
 
@@ -58,7 +59,7 @@ export function responsesHandler(deps: AppDeps) {
         sink.signal.addEventListener('abort', () => abort.abort(), { once: true });
         for (const e of translator.start()) await sink.send(e, e.type);
         for await (const event of events) {
-          requestTelemetry(c).observe(event);
+          telemetry.observe(event);
           for (const e of translator.next(event)) await sink.send(e, e.type);
         }
         if (!translator.complete) {
