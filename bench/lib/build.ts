@@ -11,8 +11,9 @@ import { execSync } from 'node:child_process';
 
 // The deployables' lazily loaded modules (scripts/lazy-modules.cjs): left out of the main bundles and built
 // as their own files beside them, exactly as the Dockerfile and the CDK function ship them.
-const { LAZY_MODULES, lazyBundleCommands } = require('../../scripts/lazy-modules.cjs') as {
+const { LAZY_MODULES, MAIN_FIELDS, lazyBundleCommands } = require('../../scripts/lazy-modules.cjs') as {
   LAZY_MODULES: string[];
+  MAIN_FIELDS: string[];
   lazyBundleCommands(esbuild: string, outDir: string): string[];
 };
 
@@ -43,6 +44,7 @@ export const PRODUCTION_FLAGS: BuildOptions = {
   minify: true,
   sourcemap: true,
   sourcesContent: false,
+  mainFields: MAIN_FIELDS,
   logLevel: 'warning',
 };
 

@@ -7,8 +7,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 // Plain CommonJS shared with the Dockerfile and the benchmark, so every deployable ships the same layout.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { LAZY_MODULES, lazyBundleCommands } = require('../../scripts/lazy-modules.cjs') as {
+const { LAZY_MODULES, MAIN_FIELDS, lazyBundleCommands } = require('../../scripts/lazy-modules.cjs') as {
   LAZY_MODULES: string[];
+  MAIN_FIELDS: string[];
   lazyBundleCommands(esbuild: string, outDir: string): string[];
 };
 
@@ -80,6 +81,7 @@ export class GatewayFunction extends Construct {
         sourcesContent: false,
         target: 'node22',
         format: OutputFormat.CJS,
+        mainFields: MAIN_FIELDS,
         // The runtime's bundled SDK lags behind; the handler relies on recent Bedrock API fields.
         bundleAwsSDK: true,
         // Rarely needed modules load from their own files on first use, keeping cold starts small.

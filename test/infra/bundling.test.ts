@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { startEmulator, type Emulator } from '../../emulator';
 import { synth } from './synth';
 
 const { LAZY_MODULES, lazyOutfile } = require('../../scripts/lazy-modules.cjs') as { LAZY_MODULES: string[]; lazyOutfile(spec: string): string };
@@ -30,7 +35,7 @@ describe('esbuild bundling (local, no Docker)', () => {
       // The runtime client is bundled, not left to the runtime's older copy; the only SDK clients required at
       // run time are the lazily loaded ones, which ship beside the bundle as their own files.
       expect(code).toContain('ConverseStream');
-      const required = [...code.matchAll(/(?:require|import)\("(@aws-sdk\/(?:client|nested)-[^"]+|gpt-tokenizer[^"]*|bowser)"\)/g)].map((m) => m[1]);
+      const required = [...code.matchAll(/(?:require|import)\("(@aws-sdk\/(?:client|nested|credential-provider)-[^"]+|@smithy\/credential-provider-[^"]+|gpt-tokenizer[^"]*|bowser)"\)/g)].map((m) => m[1]);
       expect(new Set(required)).toEqual(new Set(LAZY_MODULES));
       for (const spec of LAZY_MODULES) expect(existsSync(path.join(dir, lazyOutfile(spec)))).toBe(true);
       expect(code).not.toContain('cl100k_base.tiktoken');
@@ -38,5 +43,64 @@ describe('esbuild bundling (local, no Docker)', () => {
     // Only the Function URL entry wraps the app for response streaming.
     expect(url.code).toContain('streamifyResponse');
     expect(alb.code).not.toContain('streamifyResponse');
+  });
+});
+
+describe('the bundled handler, run as Lambda runs it', () => {
+  let emulator: Emulator;
+  let credentials: Server;
+  let credentialCalls = 0;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    // An ECS-style container-credentials endpoint: the only credential source the process gets.
+    credentials = createServer((req, res) => {
+      credentialCalls++;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ AccessKeyId: 'AKIDFROMCONTAINER', SecretAccessKey: 'container-secret', Token: 'container-token', Expiration: new Date(Date.now() + 3_600_000).toISOString() }));
+    });
+    await new Promise<void>((resolve) => credentials.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    await emulator.close();
+    await new Promise((resolve) => credentials.close(resolve));
+  });
+
+  it('loads a lazily shipped credential provider from beside the bundle and signs with its keys', async () => {
+    const { dir } = bundledCode({});
+    // Outside the repository, so Node cannot fall back to the repository's node_modules.
+    expect(path.relative(path.join(__dirname, '..', '..'), dir).startsWith('..')).toBe(true);
+    const event = {
+      requestContext: { elb: { targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/0123456789abcdef' } },
+      httpMethod: 'POST',
+      path: '/api/v1/chat/completions',
+      queryStringParameters: {},
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bundle-test' },
+      body: JSON.stringify({ model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', messages: [{ role: 'user', content: 'from the bundle' }] }),
+      isBase64Encoded: false,
+    };
+    const script = `require(${JSON.stringify(path.join(dir, 'index.js'))}).handler(${JSON.stringify(event)}, {}).then((r) => process.stdout.write(JSON.stringify(r)))`;
+    const { port } = credentials.address() as AddressInfo;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        API_KEY: 'sk-bundle-test',
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url,
+        AWS_ENDPOINT_URL_BEDROCK: emulator.url,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${port}/credentials`,
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        LOG_LEVEL: 'ERROR',
+      },
+      timeout: 30_000,
+    });
+    const result = JSON.parse(stdout) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body).choices[0].message.content).toBe('Emulated reply to: from the bundle');
+    expect(credentialCalls).toBeGreaterThan(0);
+    const signed = emulator.lastRequest('converse')?.headers;
+    expect(String(signed?.authorization)).toContain('Credential=AKIDFROMCONTAINER/');
+    expect(signed?.['x-amz-security-token']).toBe('container-token');
   });
 });
