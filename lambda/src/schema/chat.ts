@@ -4,146 +4,162 @@
  * model-specific fields.
  */
 import * as z from 'zod';
+import { deferred, once } from './deferred';
 
-const textPart = z.object({ type: z.literal('text'), text: z.string() }).loose();
-/** Anthropic-style cache marker (`{type:"ephemeral", ttl?}`), as LiteLLM-era clients send it. */
-const cacheControl = z.object({ type: z.string(), ttl: z.string().optional() }).loose().nullish();
-/** OpenAI's explicit cache breakpoint on a content part. */
-const cacheBreakpoint = z.object({ mode: z.string().optional(), ttl: z.string().optional() }).loose().nullish();
-const cacheMarkers = { cache_control: cacheControl, prompt_cache_breakpoint: cacheBreakpoint };
+/** The schemas, built on the first request that needs them (see ./deferred). */
+function build() {
+  const textPart = z.object({ type: z.literal('text'), text: z.string() }).loose();
+  /** Anthropic-style cache marker (`{type:"ephemeral", ttl?}`), as LiteLLM-era clients send it. */
+  const cacheControl = z.object({ type: z.string(), ttl: z.string().optional() }).loose().nullish();
+  /** OpenAI's explicit cache breakpoint on a content part. */
+  const cacheBreakpoint = z.object({ mode: z.string().optional(), ttl: z.string().optional() }).loose().nullish();
+  const cacheMarkers = { cache_control: cacheControl, prompt_cache_breakpoint: cacheBreakpoint };
 
-const imagePart = z
-  .object({
-    type: z.literal('image_url'),
-    image_url: z.union([z.object({ url: z.string(), detail: z.string().nullish() }).loose(), z.string()]),
-    ...cacheMarkers,
-  })
-  .loose();
-
-const filePart = z
-  .object({
-    type: z.literal('file'),
-    file: z
-      .object({ file_data: z.string().optional(), file_id: z.string().optional(), filename: z.string().optional() })
-      .loose(),
-    ...cacheMarkers,
-  })
-  .loose();
-
-const audioPart = z.object({ type: z.literal('input_audio'), input_audio: z.unknown() }).loose();
-const refusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() }).loose();
-
-const textOnlyPart = textPart.extend(cacheMarkers);
-const userPart = z.discriminatedUnion('type', [textOnlyPart, imagePart, filePart, audioPart]);
-
-export const toolCallSchema = z
-  .object({
-    id: z.string(),
-    type: z.literal('function').optional(),
-    function: z.object({ name: z.string().min(1), arguments: z.string() }).loose(),
-  })
-  .loose();
-
-const thinkingBlock = z
-  .object({ type: z.enum(['thinking', 'redacted_thinking']), thinking: z.string().optional(), signature: z.string().optional(), data: z.string().optional() })
-  .loose();
-
-const systemMessage = z.object({ role: z.enum(['system', 'developer']), content: z.union([z.string(), z.array(textOnlyPart)]), name: z.string().optional() }).loose();
-const userMessage = z.object({ role: z.literal('user'), content: z.union([z.string(), z.array(userPart)]), name: z.string().optional() }).loose();
-const assistantMessage = z
-  .object({
-    role: z.literal('assistant'),
-    content: z.union([z.string(), z.array(z.union([textOnlyPart, refusalPart])), z.null()]).optional(),
-    tool_calls: z.array(toolCallSchema).optional(),
-    function_call: z.object({ name: z.string(), arguments: z.string() }).loose().nullish(),
-    reasoning_content: z.string().nullish(),
-    reasoning_signature: z.string().nullish(),
-    thinking_blocks: z.array(thinkingBlock).nullish(),
-    name: z.string().optional(),
-  })
-  .loose();
-const toolMessage = z.object({ role: z.literal('tool'), tool_call_id: z.string(), content: z.union([z.string(), z.array(textOnlyPart)]) }).loose();
-const functionMessage = z.object({ role: z.literal('function'), name: z.string(), content: z.string().nullable() }).loose();
-
-export const messageSchema = z.discriminatedUnion('role', [systemMessage, userMessage, assistantMessage, toolMessage, functionMessage]);
-
-const functionDef = z
-  .object({
-    name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'function names must be 1-64 characters of a-z, A-Z, 0-9, _ or -'),
-    description: z.string().optional(),
-    parameters: z.record(z.string(), z.unknown()).optional(),
-    strict: z.boolean().nullish(),
-  })
-  .loose();
-
-const toolSchema = z.object({ type: z.literal('function'), function: functionDef, ...cacheMarkers }).loose();
-
-const toolChoiceSchema = z.union([
-  z.enum(['none', 'auto', 'required']),
-  z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }).loose(),
-]);
-
-const responseFormatSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text') }).loose(),
-  z.object({ type: z.literal('json_object') }).loose(),
-  z
+  const imagePart = z
     .object({
-      type: z.literal('json_schema'),
-      json_schema: z
-        .object({ name: z.string(), description: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional(), strict: z.boolean().nullish() })
-        .loose(),
+      type: z.literal('image_url'),
+      image_url: z.union([z.object({ url: z.string(), detail: z.string().nullish() }).loose(), z.string()]),
+      ...cacheMarkers,
     })
-    .loose(),
-]);
+    .loose();
 
-export const chatRequestSchema = z
-  .object({
-    model: z.string().min(1, 'model is required'),
-    messages: z.array(messageSchema).min(1, 'messages must hold at least one message'),
-    max_tokens: z.number().int().positive().nullish(),
-    max_completion_tokens: z.number().int().positive().nullish(),
-    temperature: z.number().min(0).max(2).nullish(),
-    top_p: z.number().min(0).max(1).nullish(),
-    stop: z.union([z.string(), z.array(z.string()).max(4, 'stop takes at most 4 sequences')]).nullish(),
-    n: z.number().int().min(1).nullish(),
-    stream: z.boolean().nullish(),
-    stream_options: z.object({ include_usage: z.boolean().optional() }).loose().nullish(),
-    user: z.string().optional(),
-    metadata: z.record(z.string(), z.string()).nullish(),
-    seed: z.number().int().nullish(),
-    frequency_penalty: z.number().min(-2).max(2).nullish(),
-    presence_penalty: z.number().min(-2).max(2).nullish(),
-    logit_bias: z.record(z.string(), z.number()).nullish(),
-    logprobs: z.boolean().nullish(),
-    top_logprobs: z.number().int().min(0).max(20).nullish(),
-    store: z.boolean().nullish(),
-    service_tier: z.string().nullish(),
-    modalities: z.array(z.string()).nullish(),
-    audio: z.unknown().optional(),
-    prediction: z.unknown().optional(),
-    tools: z.array(toolSchema).nullish(),
-    tool_choice: toolChoiceSchema.nullish(),
-    parallel_tool_calls: z.boolean().nullish(),
-    functions: z.array(functionDef).nullish(),
-    function_call: z.union([z.enum(['none', 'auto']), z.object({ name: z.string() }).loose()]).nullish(),
-    response_format: responseFormatSchema.nullish(),
-    reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).nullish(),
-    prompt_cache_key: z.string().nullish(),
-    prompt_cache_options: z.object({ mode: z.enum(['implicit', 'explicit']).optional(), ttl: z.string().optional() }).loose().nullish(),
-    extra_body: z.record(z.string(), z.unknown()).nullish(),
-  })
-  .loose();
+  const filePart = z
+    .object({
+      type: z.literal('file'),
+      file: z
+        .object({ file_data: z.string().optional(), file_id: z.string().optional(), filename: z.string().optional() })
+        .loose(),
+      ...cacheMarkers,
+    })
+    .loose();
 
-export type ChatRequest = z.infer<typeof chatRequestSchema>;
-export type ChatMessage = z.infer<typeof messageSchema>;
-export type ToolCall = z.infer<typeof toolCallSchema>;
-export type UserContentPart = z.infer<typeof userPart>;
-export type ResponseFormat = z.infer<typeof responseFormatSchema>;
+  const audioPart = z.object({ type: z.literal('input_audio'), input_audio: z.unknown() }).loose();
+  const refusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() }).loose();
+
+  const textOnlyPart = textPart.extend(cacheMarkers);
+  const userPart = z.discriminatedUnion('type', [textOnlyPart, imagePart, filePart, audioPart]);
+
+  const toolCallSchema = z
+    .object({
+      id: z.string(),
+      type: z.literal('function').optional(),
+      function: z.object({ name: z.string().min(1), arguments: z.string() }).loose(),
+    })
+    .loose();
+
+  const thinkingBlock = z
+    .object({ type: z.enum(['thinking', 'redacted_thinking']), thinking: z.string().optional(), signature: z.string().optional(), data: z.string().optional() })
+    .loose();
+
+  const systemMessage = z.object({ role: z.enum(['system', 'developer']), content: z.union([z.string(), z.array(textOnlyPart)]), name: z.string().optional() }).loose();
+  const userMessage = z.object({ role: z.literal('user'), content: z.union([z.string(), z.array(userPart)]), name: z.string().optional() }).loose();
+  const assistantMessage = z
+    .object({
+      role: z.literal('assistant'),
+      content: z.union([z.string(), z.array(z.union([textOnlyPart, refusalPart])), z.null()]).optional(),
+      tool_calls: z.array(toolCallSchema).optional(),
+      function_call: z.object({ name: z.string(), arguments: z.string() }).loose().nullish(),
+      reasoning_content: z.string().nullish(),
+      reasoning_signature: z.string().nullish(),
+      thinking_blocks: z.array(thinkingBlock).nullish(),
+      name: z.string().optional(),
+    })
+    .loose();
+  const toolMessage = z.object({ role: z.literal('tool'), tool_call_id: z.string(), content: z.union([z.string(), z.array(textOnlyPart)]) }).loose();
+  const functionMessage = z.object({ role: z.literal('function'), name: z.string(), content: z.string().nullable() }).loose();
+
+  const messageSchema = z.discriminatedUnion('role', [systemMessage, userMessage, assistantMessage, toolMessage, functionMessage]);
+
+  const functionDef = z
+    .object({
+      name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'function names must be 1-64 characters of a-z, A-Z, 0-9, _ or -'),
+      description: z.string().optional(),
+      parameters: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullish(),
+    })
+    .loose();
+
+  const toolSchema = z.object({ type: z.literal('function'), function: functionDef, ...cacheMarkers }).loose();
+
+  const toolChoiceSchema = z.union([
+    z.enum(['none', 'auto', 'required']),
+    z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }).loose(),
+  ]);
+
+  const responseFormatSchema = z.discriminatedUnion('type', [
+    z.object({ type: z.literal('text') }).loose(),
+    z.object({ type: z.literal('json_object') }).loose(),
+    z
+      .object({
+        type: z.literal('json_schema'),
+        json_schema: z
+          .object({ name: z.string(), description: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional(), strict: z.boolean().nullish() })
+          .loose(),
+      })
+      .loose(),
+  ]);
+
+  const chatRequestSchema = z
+    .object({
+      model: z.string().min(1, 'model is required'),
+      messages: z.array(messageSchema).min(1, 'messages must hold at least one message'),
+      max_tokens: z.number().int().positive().nullish(),
+      max_completion_tokens: z.number().int().positive().nullish(),
+      temperature: z.number().min(0).max(2).nullish(),
+      top_p: z.number().min(0).max(1).nullish(),
+      stop: z.union([z.string(), z.array(z.string()).max(4, 'stop takes at most 4 sequences')]).nullish(),
+      n: z.number().int().min(1).nullish(),
+      stream: z.boolean().nullish(),
+      stream_options: z.object({ include_usage: z.boolean().optional() }).loose().nullish(),
+      user: z.string().optional(),
+      metadata: z.record(z.string(), z.string()).nullish(),
+      seed: z.number().int().nullish(),
+      frequency_penalty: z.number().min(-2).max(2).nullish(),
+      presence_penalty: z.number().min(-2).max(2).nullish(),
+      logit_bias: z.record(z.string(), z.number()).nullish(),
+      logprobs: z.boolean().nullish(),
+      top_logprobs: z.number().int().min(0).max(20).nullish(),
+      store: z.boolean().nullish(),
+      service_tier: z.string().nullish(),
+      modalities: z.array(z.string()).nullish(),
+      audio: z.unknown().optional(),
+      prediction: z.unknown().optional(),
+      tools: z.array(toolSchema).nullish(),
+      tool_choice: toolChoiceSchema.nullish(),
+      parallel_tool_calls: z.boolean().nullish(),
+      functions: z.array(functionDef).nullish(),
+      function_call: z.union([z.enum(['none', 'auto']), z.object({ name: z.string() }).loose()]).nullish(),
+      response_format: responseFormatSchema.nullish(),
+      reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).nullish(),
+      prompt_cache_key: z.string().nullish(),
+      prompt_cache_options: z.object({ mode: z.enum(['implicit', 'explicit']).optional(), ttl: z.string().optional() }).loose().nullish(),
+      extra_body: z.record(z.string(), z.unknown()).nullish(),
+    })
+    .loose();
+
+  return { chatRequestSchema, messageSchema, toolCallSchema, userPart, responseFormatSchema };
+}
+
+const schemas = once(build);
+type Schemas = ReturnType<typeof build>;
+
+export const chatRequestSchema = deferred(() => schemas().chatRequestSchema);
+
+export type ChatRequest = z.infer<Schemas['chatRequestSchema']>;
+export type ChatMessage = z.infer<Schemas['messageSchema']>;
+export type ToolCall = z.infer<Schemas['toolCallSchema']>;
+export type UserContentPart = z.infer<Schemas['userPart']>;
+export type ResponseFormat = z.infer<Schemas['responseFormatSchema']>;
+
 /** The cache markers a content part may carry. */
 export interface CacheMarked {
   cache_control?: { type: string; ttl?: string } | null;
   prompt_cache_breakpoint?: { mode?: string; ttl?: string } | null;
 }
 
-/** Every key the gateway understands; the rest of the top level is passed to the model as extra fields. */
-export const KNOWN_CHAT_KEYS: ReadonlySet<string> = new Set(Object.keys(chatRequestSchema.shape).concat(['web_search_options', 'verbosity', 'safety_identifier', 'prompt_cache_retention']));
+const knownKeys = once(() => new Set(Object.keys(schemas().chatRequestSchema.shape).concat(['web_search_options', 'verbosity', 'safety_identifier', 'prompt_cache_retention'])));
+
+/** Whether the gateway understands a top-level key; the others are passed to the model as extra fields. */
+export function isKnownChatKey(key: string): boolean {
+  return knownKeys().has(key);
+}

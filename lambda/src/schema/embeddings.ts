@@ -4,24 +4,29 @@
  * `input` is checked by `classifyInput`, whose messages name the offending item.
  */
 import * as z from 'zod';
+import { deferred } from './deferred';
 
-const extras = {
-  input_type: z.string().nullish(),
-  normalize: z.boolean().nullish(),
-  truncate: z.string().nullish(),
-  embedding_purpose: z.string().nullish(),
+const build = () => {
+  const extras = {
+    input_type: z.string().nullish(),
+    normalize: z.boolean().nullish(),
+    truncate: z.string().nullish(),
+    embedding_purpose: z.string().nullish(),
+  };
+
+  return z
+    .object({
+      model: z.string({ error: "'model' is required" }),
+      input: z.unknown().refine((v) => v !== undefined && v !== null, { message: "'input' is required" }),
+      encoding_format: z.enum(['float', 'base64']).nullish(),
+      dimensions: z.number().int().positive().nullish(),
+      user: z.string().nullish(),
+      ...extras,
+      extra_body: z.object(extras).loose().nullish(),
+    })
+    .loose();
 };
 
-export const embeddingsRequestSchema = z
-  .object({
-    model: z.string({ error: "'model' is required" }),
-    input: z.unknown().refine((v) => v !== undefined && v !== null, { message: "'input' is required" }),
-    encoding_format: z.enum(['float', 'base64']).nullish(),
-    dimensions: z.number().int().positive().nullish(),
-    user: z.string().nullish(),
-    ...extras,
-    extra_body: z.object(extras).loose().nullish(),
-  })
-  .loose();
+export const embeddingsRequestSchema = deferred(build);
 
-export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;
+export type EmbeddingsRequest = z.infer<ReturnType<typeof build>>;

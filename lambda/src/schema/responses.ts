@@ -4,137 +4,158 @@
  * gateway cannot serve gets a 400 that names it (`input[3].type`) rather than a union mismatch.
  */
 import * as z from 'zod';
+import { deferred, once } from './deferred';
 
-const nullishString = z.string().nullish();
+/** The schemas, built on the first request that needs them (see ./deferred). */
+function build() {
+  const nullishString = z.string().nullish();
 
-export const inputTextPart = z.object({ type: z.literal('input_text'), text: z.string() }).loose();
-export const outputTextPart = z.object({ type: z.literal('output_text'), text: z.string() }).loose();
-export const refusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() }).loose();
-export const inputImagePart = z
-  .object({ type: z.literal('input_image'), image_url: nullishString, file_id: nullishString, detail: nullishString })
-  .loose();
-export const inputFilePart = z
-  .object({ type: z.literal('input_file'), file_data: nullishString, file_id: nullishString, file_url: nullishString, filename: nullishString })
-  .loose();
+  const inputTextPart = z.object({ type: z.literal('input_text'), text: z.string() }).loose();
+  const outputTextPart = z.object({ type: z.literal('output_text'), text: z.string() }).loose();
+  const refusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() }).loose();
+  const inputImagePart = z
+    .object({ type: z.literal('input_image'), image_url: nullishString, file_id: nullishString, detail: nullishString })
+    .loose();
+  const inputFilePart = z
+    .object({ type: z.literal('input_file'), file_data: nullishString, file_id: nullishString, file_url: nullishString, filename: nullishString })
+    .loose();
 
-const contentPart = z.discriminatedUnion('type', [inputTextPart, outputTextPart, refusalPart, inputImagePart, inputFilePart]);
+  const contentPart = z.discriminatedUnion('type', [inputTextPart, outputTextPart, refusalPart, inputImagePart, inputFilePart]);
 
-/** `EasyInputMessage`, an input `message` item and an earlier output `message` item, all alike here. */
-export const messageItem = z
-  .object({
-    type: z.literal('message').optional(),
-    role: z.enum(['user', 'assistant', 'system', 'developer']),
-    content: z.union([z.string(), z.array(contentPart)]),
-  })
-  .loose();
-
-export const functionCallItem = z
-  .object({ type: z.literal('function_call'), call_id: z.string().min(1), name: z.string().min(1), arguments: z.string() })
-  .loose();
-
-export const functionCallOutputItem = z
-  .object({
-    type: z.literal('function_call_output'),
-    call_id: z.string().min(1),
-    output: z.union([z.string(), z.array(z.discriminatedUnion('type', [inputTextPart, inputImagePart, inputFilePart]))]),
-  })
-  .loose();
-
-export const reasoningItem = z
-  .object({
-    type: z.literal('reasoning'),
-    summary: z.array(z.object({ type: z.string(), text: z.string() }).loose()).optional(),
-    content: z.array(z.object({ type: z.string(), text: z.string() }).loose()).nullish(),
-    encrypted_content: nullishString,
-  })
-  .loose();
-
-export const functionToolSchema = z
-  .object({
-    type: z.literal('function'),
-    name: z.string(),
-    description: nullishString,
-    parameters: z.record(z.string(), z.unknown()).nullish(),
-    strict: z.boolean().nullish(),
-  })
-  .loose();
-
-const toolChoiceSchema = z.union([
-  z.enum(['none', 'auto', 'required']),
-  z.object({ type: z.string() }).loose(),
-]);
-
-const textFormatSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text') }).loose(),
-  z.object({ type: z.literal('json_object') }).loose(),
-  z
+  /** `EasyInputMessage`, an input `message` item and an earlier output `message` item, all alike here. */
+  const messageItem = z
     .object({
-      type: z.literal('json_schema'),
+      type: z.literal('message').optional(),
+      role: z.enum(['user', 'assistant', 'system', 'developer']),
+      content: z.union([z.string(), z.array(contentPart)]),
+    })
+    .loose();
+
+  const functionCallItem = z
+    .object({ type: z.literal('function_call'), call_id: z.string().min(1), name: z.string().min(1), arguments: z.string() })
+    .loose();
+
+  const functionCallOutputItem = z
+    .object({
+      type: z.literal('function_call_output'),
+      call_id: z.string().min(1),
+      output: z.union([z.string(), z.array(z.discriminatedUnion('type', [inputTextPart, inputImagePart, inputFilePart]))]),
+    })
+    .loose();
+
+  const reasoningItem = z
+    .object({
+      type: z.literal('reasoning'),
+      summary: z.array(z.object({ type: z.string(), text: z.string() }).loose()).optional(),
+      content: z.array(z.object({ type: z.string(), text: z.string() }).loose()).nullish(),
+      encrypted_content: nullishString,
+    })
+    .loose();
+
+  const functionToolSchema = z
+    .object({
+      type: z.literal('function'),
       name: z.string(),
-      schema: z.record(z.string(), z.unknown()),
-      description: z.string().optional(),
+      description: nullishString,
+      parameters: z.record(z.string(), z.unknown()).nullish(),
       strict: z.boolean().nullish(),
     })
-    .loose(),
-]);
+    .loose();
 
-export const responsesRequestSchema = z
-  .object({
-    model: z.string().min(1, 'model is required'),
-    input: z.union([z.string(), z.array(z.record(z.string(), z.unknown()))], {
-      error: 'input must be a string or a list of input items (this gateway keeps no conversation state, so input is required).',
-    }),
-    instructions: nullishString,
-    tools: z.array(z.object({ type: z.string() }).loose()).nullish(),
-    tool_choice: toolChoiceSchema.nullish(),
-    parallel_tool_calls: z.boolean().nullish(),
-    max_output_tokens: z.number().int().positive().nullish(),
-    max_tool_calls: z.number().int().positive().nullish(),
-    temperature: z.number().min(0).max(2).nullish(),
-    top_p: z.number().min(0).max(1).nullish(),
-    top_logprobs: z.number().int().min(0).max(20).nullish(),
-    reasoning: z
+  const toolChoiceSchema = z.union([
+    z.enum(['none', 'auto', 'required']),
+    z.object({ type: z.string() }).loose(),
+  ]);
+
+  const textFormatSchema = z.discriminatedUnion('type', [
+    z.object({ type: z.literal('text') }).loose(),
+    z.object({ type: z.literal('json_object') }).loose(),
+    z
       .object({
-        effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).nullish(),
-        summary: z.enum(['auto', 'concise', 'detailed']).nullish(),
-        generate_summary: z.enum(['auto', 'concise', 'detailed']).nullish(),
+        type: z.literal('json_schema'),
+        name: z.string(),
+        schema: z.record(z.string(), z.unknown()),
+        description: z.string().optional(),
+        strict: z.boolean().nullish(),
       })
-      .loose()
-      .nullish(),
-    text: z.object({ format: textFormatSchema.nullish(), verbosity: z.enum(['low', 'medium', 'high']).nullish() }).loose().nullish(),
-    metadata: z.record(z.string(), z.string()).nullish(),
-    stream: z.boolean().nullish(),
-    stream_options: z.object({ include_obfuscation: z.boolean().optional() }).loose().nullish(),
-    store: z.boolean().nullish(),
-    previous_response_id: nullishString,
-    conversation: z.unknown().optional(),
-    background: z.boolean().nullish(),
-    prompt: z.unknown().optional(),
-    include: z.array(z.string()).nullish(),
-    truncation: z.enum(['auto', 'disabled']).nullish(),
-    user: z.string().optional(),
-    safety_identifier: nullishString,
-    service_tier: nullishString,
-    prompt_cache_key: nullishString,
-    prompt_cache_retention: nullishString,
-    context_management: z.unknown().optional(),
-    extra_body: z.record(z.string(), z.unknown()).nullish(),
-  })
-  .loose();
+      .loose(),
+  ]);
 
-export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
-export type MessageItem = z.infer<typeof messageItem>;
-export type FunctionTool = z.infer<typeof functionToolSchema>;
-export type TextFormat = z.infer<typeof textFormatSchema>;
+  const responsesRequestSchema = z
+    .object({
+      model: z.string().min(1, 'model is required'),
+      input: z.union([z.string(), z.array(z.record(z.string(), z.unknown()))], {
+        error: 'input must be a string or a list of input items (this gateway keeps no conversation state, so input is required).',
+      }),
+      instructions: nullishString,
+      tools: z.array(z.object({ type: z.string() }).loose()).nullish(),
+      tool_choice: toolChoiceSchema.nullish(),
+      parallel_tool_calls: z.boolean().nullish(),
+      max_output_tokens: z.number().int().positive().nullish(),
+      max_tool_calls: z.number().int().positive().nullish(),
+      temperature: z.number().min(0).max(2).nullish(),
+      top_p: z.number().min(0).max(1).nullish(),
+      top_logprobs: z.number().int().min(0).max(20).nullish(),
+      reasoning: z
+        .object({
+          effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).nullish(),
+          summary: z.enum(['auto', 'concise', 'detailed']).nullish(),
+          generate_summary: z.enum(['auto', 'concise', 'detailed']).nullish(),
+        })
+        .loose()
+        .nullish(),
+      text: z.object({ format: textFormatSchema.nullish(), verbosity: z.enum(['low', 'medium', 'high']).nullish() }).loose().nullish(),
+      metadata: z.record(z.string(), z.string()).nullish(),
+      stream: z.boolean().nullish(),
+      stream_options: z.object({ include_obfuscation: z.boolean().optional() }).loose().nullish(),
+      store: z.boolean().nullish(),
+      previous_response_id: nullishString,
+      conversation: z.unknown().optional(),
+      background: z.boolean().nullish(),
+      prompt: z.unknown().optional(),
+      include: z.array(z.string()).nullish(),
+      truncation: z.enum(['auto', 'disabled']).nullish(),
+      user: z.string().optional(),
+      safety_identifier: nullishString,
+      service_tier: nullishString,
+      prompt_cache_key: nullishString,
+      prompt_cache_retention: nullishString,
+      context_management: z.unknown().optional(),
+      extra_body: z.record(z.string(), z.unknown()).nullish(),
+    })
+    .loose();
 
-/**
- * Every top-level key the Responses API defines. The rest (Python's flattened `extra_body`) is handed to
- * the chat translation, which passes it to the model as provider-specific fields.
- */
-export const KNOWN_RESPONSES_KEYS: ReadonlySet<string> = new Set([
-  ...Object.keys(responsesRequestSchema.shape),
+  return { responsesRequestSchema, messageItem, functionCallItem, functionCallOutputItem, reasoningItem, functionToolSchema, textFormatSchema };
+}
+
+const schemas = once(build);
+type Schemas = ReturnType<typeof build>;
+
+export const responsesRequestSchema = deferred(() => schemas().responsesRequestSchema);
+export const messageItem = deferred(() => schemas().messageItem);
+export const functionCallItem = deferred(() => schemas().functionCallItem);
+export const functionCallOutputItem = deferred(() => schemas().functionCallOutputItem);
+export const reasoningItem = deferred(() => schemas().reasoningItem);
+export const functionToolSchema = deferred(() => schemas().functionToolSchema);
+
+export type ResponsesRequest = z.infer<Schemas['responsesRequestSchema']>;
+export type MessageItem = z.infer<Schemas['messageItem']>;
+export type ReasoningItem = z.infer<Schemas['reasoningItem']>;
+export type FunctionTool = z.infer<Schemas['functionToolSchema']>;
+export type TextFormat = z.infer<Schemas['textFormatSchema']>;
+
+const knownKeys = once(() => new Set([
+  ...Object.keys(schemas().responsesRequestSchema.shape),
   'access_programs',
   'image',
   'moderation',
   'prompt_cache_options',
-]);
+]));
+
+/**
+ * Whether the Responses API defines a top-level key. The others (Python's flattened `extra_body`) are handed
+ * to the chat translation, which passes them to the model as provider-specific fields.
+ */
+export function isKnownResponsesKey(key: string): boolean {
+  return knownKeys().has(key);
+}

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { Parser } from './deferred';
 import { invalidRequest } from '../http/errors';
 
 /** `['messages', 0, 'content']` → `messages[0].content`, the way OpenAI names params. */
@@ -7,7 +7,7 @@ export function paramPath(path: readonly PropertyKey[]): string {
 }
 
 /** Parses `body` or throws a 400 that names the first offending field. */
-export function parseRequest<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+export function parseRequest<Out>(schema: Parser<Out>, body: unknown): Out {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -15,7 +15,7 @@ import type {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { ModelCapabilities } from '../bedrock/capabilities';
 import { invalidRequest } from '../http/errors';
-import { KNOWN_CHAT_KEYS, type ChatRequest } from '../schema/chat';
+import { isKnownChatKey, type ChatRequest } from '../schema/chat';
 import { applyCachePoints } from './cache-points';
 import type { DecodedMedia } from './media';
 import { translateMessages } from './messages';
@@ -69,7 +69,7 @@ function requestMetadata(req: ChatRequest): Record<string, string> | undefined {
 /** Unknown top-level keys (Python's flattened extra_body) and a literal extra_body object. */
 function extraFields(req: ChatRequest): Record<string, unknown> {
   const extras: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(req)) if (!KNOWN_CHAT_KEYS.has(k) && v !== undefined) extras[k] = v;
+  for (const [k, v] of Object.entries(req)) if (!isKnownChatKey(k) && v !== undefined) extras[k] = v;
   return { ...extras, ...(req.extra_body ?? {}) };
 }
 

@@ -3,10 +3,10 @@
  * mapping (role merging, tool-result pairing, images, documents, thinking round-trip), so none of that is
  * repeated here.
  */
-import type { z } from 'zod';
 import { invalidRequest } from '../../http/errors';
 import type { ChatMessage, UserContentPart } from '../../schema/chat';
-import { functionCallItem, functionCallOutputItem, messageItem, reasoningItem, type MessageItem } from '../../schema/responses';
+import type { Parser } from '../../schema/deferred';
+import { functionCallItem, functionCallOutputItem, messageItem, reasoningItem, type MessageItem, type ReasoningItem } from '../../schema/responses';
 import { paramPath } from '../../schema/validate';
 
 /** Marks `encrypted_content` that carries Bedrock's redacted reasoning (base64) rather than a signature. */
@@ -32,7 +32,7 @@ type TextPart = { type: 'text'; text: string };
 type ThinkingBlock = NonNullable<AssistantMessage['thinking_blocks']>[number];
 
 /** Parses one item with its schema; errors name the item (`input[2].call_id`). */
-export function parseAt<T extends z.ZodType>(schema: T, value: unknown, at: string): z.infer<T> {
+export function parseAt<Out>(schema: Parser<Out>, value: unknown, at: string): Out {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -86,7 +86,7 @@ function textParts(content: MessageItem['content'], at: string, role: string): T
 }
 
 /** A reasoning item → the chat thinking block the chat translator sends back to Bedrock, or nothing. */
-function thinkingBlock(item: z.infer<typeof reasoningItem>): ThinkingBlock | undefined {
+function thinkingBlock(item: ReasoningItem): ThinkingBlock | undefined {
   const sealed = item.encrypted_content;
   // Without Bedrock's signature the reasoning cannot be verified, so it is not sent back at all.
   if (!sealed) return undefined;

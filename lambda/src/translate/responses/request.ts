@@ -4,7 +4,7 @@
  * Responses API gains whatever the chat path supports without a second copy of the mapping.
  */
 import { invalidRequest } from '../../http/errors';
-import { functionToolSchema, KNOWN_RESPONSES_KEYS, type FunctionTool, type ResponsesRequest, type TextFormat } from '../../schema/responses';
+import { functionToolSchema, isKnownResponsesKey, type FunctionTool, type ResponsesRequest, type TextFormat } from '../../schema/responses';
 import { parseAt, translateInput } from './input';
 import type { ParamSources } from './params';
 
@@ -81,7 +81,7 @@ function responseFormat(format: TextFormat | null | undefined): Record<string, u
 
 /** Unknown top-level keys (Python's flattened extra_body) travel on, as they do on the chat route. */
 function extraFields(req: ResponsesRequest): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(req).filter(([k, v]) => !KNOWN_RESPONSES_KEYS.has(k) && v !== undefined));
+  return Object.fromEntries(Object.entries(req).filter(([k, v]) => !isKnownResponsesKey(k) && v !== undefined));
 }
 
 export function toChatRequest(req: ResponsesRequest): ChatBuild {
