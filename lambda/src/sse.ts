@@ -1,10 +1,13 @@
 /**
- * Server-sent events, in one place. Framing is Hono's (`streamSSE`); this module decides what a stream
- * looks like when it ends: `data: [DONE]` after a normal finish, an `error` event (and no [DONE]) otherwise.
+ * Server-sent events, in one place. Framing is Hono's (`SSEStreamingApi`); on the Node server the events go
+ * straight to Node's response (`http/node-sse.ts`), elsewhere through `streamSSE`'s web stream. This module
+ * decides what a stream looks like when it ends: `data: [DONE]` after a normal finish, an `error` event
+ * (and no [DONE]) otherwise.
  */
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { GatewayError } from './http/errors';
+import { nodeResponseOf, streamSseToNode } from './http/node-sse';
 import { inRequestContext } from './middleware/errors';
 import { requestTelemetry } from './middleware/telemetry';
 
@@ -29,7 +32,7 @@ export interface SseOptions {
 export function sseResponse(c: Context, produce: (sink: SseSink) => Promise<void>, options: SseOptions): Response {
   const telemetry = requestTelemetry(c);
   telemetry.streamStarted();
-  return streamSSE(c, async (stream) => {
+  const run = async (stream: SSEStreamingApi): Promise<void> => {
     const controller = new AbortController();
     stream.onAbort(() => controller.abort());
     const sink: SseSink = { send: (data, event) => stream.writeSSE({ data: JSON.stringify(data), ...(event ? { event } : {}) }), signal: controller.signal };
@@ -50,5 +53,7 @@ export function sseResponse(c: Context, produce: (sink: SseSink) => Promise<void
     } finally {
       telemetry.streamEnded();
     }
-  });
+  };
+  const node = nodeResponseOf(c);
+  return node ? streamSseToNode(c, node, run) : streamSSE(c, run);
 }

@@ -1,0 +1,67 @@
+/**
+ * Server-sent events written straight to Node's response on the Node server. Hono's `streamSSE` returns a
+ * web `ReadableStream` that `@hono/node-server` then reads and copies to the socket: per event a
+ * TransformStream, two readers and their promises. Here Hono's `SSEStreamingApi` (its framing) writes into
+ * a sink that is the `ServerResponse` itself, with Node's own backpressure. Other runtimes (Lambda) keep
+ * `streamSSE`; the caller picks.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Context } from 'hono';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { SSEStreamingApi } from 'hono/streaming';
+
+/** The Node response behind a request served by `@hono/node-server` (HTTP/1.1), if there is one. */
+export function nodeResponseOf(c: Context): ServerResponse | undefined {
+  const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
+  return outgoing && typeof (outgoing as ServerResponse).writeHead === 'function' && 'socket' in (outgoing as object) ? (outgoing as ServerResponse) : undefined;
+}
+
+/**
+ * The web `Response` class `@hono/node-server` treats as "already sent" (its `RESPONSE_ALREADY_SENT` is one
+ * shared object, and middleware writes into the headers of the response it is handed).
+ */
+const AlreadySent = RESPONSE_ALREADY_SENT.constructor as typeof Response;
+const [ALREADY_SENT_HEADER] = [...RESPONSE_ALREADY_SENT.headers.keys()];
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Starts an event stream on `res`, runs `cb`, and ends the response when it returns. Returns the response
+ * the handler hands back to Hono, which carries the headers. They go out, and `cb` starts, on the next turn
+ * of the event loop: by then the middleware after the handler has run (CORS appends `Vary` there).
+ */
+export function streamSseToNode(c: Context, res: ServerResponse, cb: (stream: SSEStreamingApi) => Promise<void>): Response {
+  c.header('Content-Type', 'text/event-stream');
+  c.header('Cache-Control', 'no-cache');
+  c.header('Connection', 'keep-alive');
+  const response = new AlreadySent(null, { headers: [...c.newResponse(null).headers, [ALREADY_SENT_HEADER, 'true']] });
+  const sink = new WritableStream<Uint8Array>({
+    // Resolving only on 'drain' is the backpressure: the producer awaits each write.
+    write: (chunk) => (res.write(chunk) || res.destroyed ? undefined : drained(res)),
+    close: () => void res.end(),
+  });
+  const stream = new SSEStreamingApi(sink, new ReadableStream());
+  res.once('close', () => {
+    if (!res.writableFinished) stream.abort();
+  });
+  setImmediate(() => {
+    if (!res.destroyed) {
+      const headers = Object.fromEntries(c.res.headers);
+      delete headers[ALREADY_SENT_HEADER];
+      res.writeHead(200, headers);
+      res.flushHeaders();
+    }
+    void cb(stream).finally(() => stream.close());
+  });
+  return response;
+}
