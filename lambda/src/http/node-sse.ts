@@ -1,8 +1,8 @@
 /**
  * Server-sent events written straight to Node's response on the Node server. Hono's `streamSSE` returns a
  * web `ReadableStream` that `@hono/node-server` then reads and copies to the socket: per event a
- * TransformStream, two readers and their promises. Here Hono's `SSEStreamingApi` (its framing) writes into
- * a sink that is the `ServerResponse` itself, with Node's own backpressure. Other runtimes (Lambda) keep
+ * TransformStream, two readers and their promises. Here Hono's `SSEStreamingApi` keeps the framing and its
+ * `write` goes to the `ServerResponse` itself, with Node's own backpressure. Other runtimes (Lambda) keep
  * `streamSSE`; the caller picks.
  */
 import type { ServerResponse } from 'node:http';
@@ -35,6 +35,25 @@ function drained(res: ServerResponse): Promise<void> {
   });
 }
 
+/** Hono's SSE API (framing, abort bookkeeping) over a Node response instead of a web stream. */
+class NodeSseApi extends SSEStreamingApi {
+  constructor(private readonly res: ServerResponse) {
+    // The web streams the base class wants are never written to; `write` and `close` bypass them.
+    super(new WritableStream(), new ReadableStream());
+  }
+
+  override async write(input: Uint8Array | string): Promise<this> {
+    // Waiting for 'drain' is the backpressure: every event's sender awaits its write.
+    if (!this.res.write(input) && !this.res.destroyed) await drained(this.res);
+    return this;
+  }
+
+  override async close(): Promise<void> {
+    this.closed = true;
+    this.res.end();
+  }
+}
+
 /**
  * Starts an event stream on `res`, runs `cb`, and ends the response when it returns. Returns the response
  * the handler hands back to Hono, which carries the headers. They go out, and `cb` starts, on the next turn
@@ -45,12 +64,7 @@ export function streamSseToNode(c: Context, res: ServerResponse, cb: (stream: SS
   c.header('Cache-Control', 'no-cache');
   c.header('Connection', 'keep-alive');
   const response = new AlreadySent(null, { headers: [...c.newResponse(null).headers, [ALREADY_SENT_HEADER, 'true']] });
-  const sink = new WritableStream<Uint8Array>({
-    // Resolving only on 'drain' is the backpressure: the producer awaits each write.
-    write: (chunk) => (res.write(chunk) || res.destroyed ? undefined : drained(res)),
-    close: () => void res.end(),
-  });
-  const stream = new SSEStreamingApi(sink, new ReadableStream());
+  const stream = new NodeSseApi(res);
   res.once('close', () => {
     if (!res.writableFinished) stream.abort();
   });
