@@ -25,11 +25,31 @@ const LAZY_MODULES = [
   '@aws-sdk/nested-clients/sso-oidc',
 ];
 
+/** A module specifier split into its package and the subpath inside it ('' for the package itself). */
+function splitSpec(spec) {
+  const parts = spec.split('/');
+  const n = spec.startsWith('@') ? 2 : 1;
+  return { pkg: parts.slice(0, n).join('/'), sub: parts.slice(n).join('/') };
+}
+
 /** Where a lazy module goes, relative to the main bundle's folder. */
 function lazyOutfile(spec) {
-  const parts = spec.split('/');
-  const subpath = parts.length > (spec.startsWith('@') ? 2 : 1);
-  return `node_modules/${spec}${subpath ? '.js' : '/index.js'}`;
+  const { sub } = splitSpec(spec);
+  return `node_modules/${spec}${sub ? '.js' : '/index.js'}`;
+}
+
+/**
+ * A package.json with an `exports` map for each package whose subpaths ship lazily. `import()` (what the
+ * SDK's ES builds use) does not add `.js` to a bare subpath the way require() does; through `exports`,
+ * both find the file.
+ */
+function lazyPackageJsons() {
+  const byPkg = new Map();
+  for (const spec of LAZY_MODULES) {
+    const { pkg, sub } = splitSpec(spec);
+    if (sub) byPkg.set(pkg, { ...byPkg.get(pkg), [`./${sub}`]: `./${sub}.js` });
+  }
+  return [...byPkg].map(([pkg, exports]) => ({ path: `node_modules/${pkg}/package.json`, json: JSON.stringify({ exports }) }));
 }
 
 /**
@@ -44,7 +64,11 @@ const ESBUILD_FLAGS = ['--bundle', '--platform=node', '--target=node22', '--form
 
 /** Shell commands (run from the repository root) that bundle each lazy module into `outDir`. */
 function lazyBundleCommands(esbuild, outDir) {
-  return LAZY_MODULES.map((spec) => `"${esbuild}" ${spec} ${ESBUILD_FLAGS.join(' ')} --outfile="${outDir}/${lazyOutfile(spec)}"`);
+  return [
+    ...LAZY_MODULES.map((spec) => `"${esbuild}" ${spec} ${ESBUILD_FLAGS.join(' ')} --outfile="${outDir}/${lazyOutfile(spec)}"`),
+    // The JSON holds no single quotes, so it goes through the shell as one quoted word.
+    ...lazyPackageJsons().map(({ path, json }) => `node -e "require('fs').writeFileSync(process.argv[1], process.argv[2])" "${outDir}/${path}" '${json}'`),
+  ];
 }
 
 /** esbuild flags that leave the lazy modules out of the main bundle. */

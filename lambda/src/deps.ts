@@ -4,6 +4,7 @@ import type { GatewayConfig } from './config';
 import type { AppLogger } from './log/logger';
 import type { ModelCatalog } from './models/catalog-cache';
 import type { ModelResolver } from './models/resolver';
+import type { SseTransport } from './sse';
 import type { DecodedMedia } from './translate/media';
 
 /** Fetches http(s) media URLs for image parts (with the SSRF guard). */
@@ -21,4 +22,6 @@ export interface AppDeps {
   readonly media?: MediaFetcher;
   /** The control-plane model catalog (cached); absent in tests that need no listing. */
   readonly catalog?: ModelCatalog;
+  /** How event streams reach the client when the runtime has a faster way than a web stream (the Node server). */
+  readonly sseTransport?: SseTransport;
 }

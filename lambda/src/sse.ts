@@ -1,13 +1,12 @@
 /**
- * Server-sent events, in one place. Framing is Hono's (`SSEStreamingApi`); on the Node server the events go
- * straight to Node's response (`http/node-sse.ts`), elsewhere through `streamSSE`'s web stream. This module
- * decides what a stream looks like when it ends: `data: [DONE]` after a normal finish, an `error` event
- * (and no [DONE]) otherwise.
+ * Server-sent events, in one place. Framing is Hono's (`SSEStreamingApi`); the events reach the client
+ * through `streamSSE`'s web stream, or through the runtime's own transport when its entry provides one (the
+ * Node server writes straight to Node's response: `http/node-sse.ts`). This module decides what a stream
+ * looks like when it ends: `data: [DONE]` after a normal finish, an `error` event (and no [DONE]) otherwise.
  */
 import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { GatewayError } from './http/errors';
-import { nodeResponseOf, streamSseToNode } from './http/node-sse';
 import { inRequestContext } from './middleware/errors';
 import { requestTelemetry } from './middleware/telemetry';
 
@@ -18,6 +17,12 @@ export interface SseSink {
   readonly signal: AbortSignal;
 }
 
+/**
+ * Sends an event stream its own way: runs `run` with Hono's SSE API and returns the handler's response, or
+ * returns undefined when this request cannot use it (then `streamSSE` does).
+ */
+export type SseTransport = (c: Context, run: (stream: SSEStreamingApi) => Promise<void>) => Response | undefined;
+
 export interface SseOptions {
   /** Called with every error that ends a stream, after the client was told. */
   readonly onError?: (err: unknown) => void;
@@ -27,6 +32,8 @@ export interface SseOptions {
   readonly done?: boolean;
   /** The event that reports an error to the client. @default `data: {"error": {...}}` */
   readonly errorEvent?: (err: GatewayError) => { event?: string; data: unknown };
+  /** The runtime's own transport (AppDeps.sseTransport). @default Hono's `streamSSE` */
+  readonly transport?: SseTransport;
 }
 
 export function sseResponse(c: Context, produce: (sink: SseSink) => Promise<void>, options: SseOptions): Response {
@@ -54,6 +61,5 @@ export function sseResponse(c: Context, produce: (sink: SseSink) => Promise<void
       telemetry.streamEnded();
     }
   };
-  const node = nodeResponseOf(c);
-  return node ? streamSseToNode(c, node, run) : streamSSE(c, run);
+  return options.transport?.(c, run) ?? streamSSE(c, run);
 }

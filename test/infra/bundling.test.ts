@@ -39,10 +39,42 @@ describe('esbuild bundling (local, no Docker)', () => {
       expect(new Set(required)).toEqual(new Set(LAZY_MODULES));
       for (const spec of LAZY_MODULES) expect(existsSync(path.join(dir, lazyOutfile(spec)))).toBe(true);
       expect(code).not.toContain('cl100k_base.tiktoken');
+      // The Node server's SSE writer builds a web Response at import (loading Node's fetch implementation,
+      // tens of milliseconds): only the server entry may carry it.
+      expect(code).not.toContain('x-hono-already-sent');
     }
     // Only the Function URL entry wraps the app for response streaming.
     expect(url.code).toContain('streamifyResponse');
     expect(alb.code).not.toContain('streamifyResponse');
+  });
+});
+
+/** What the code (or the SDK) takes from each lazily shipped module. */
+const LAZY_EXPORTS: Record<string, string[]> = {
+  'gpt-tokenizer/encoding/cl100k_base': ['decode'],
+  '@aws-sdk/client-ssm': ['SSMClient', 'GetParameterCommand'],
+  '@aws-sdk/client-bedrock': ['BedrockClient', 'ListFoundationModelsCommand', 'ListInferenceProfilesCommand'],
+  '@aws-sdk/credential-provider-http': ['fromHttp'],
+  '@smithy/credential-provider-imds': ['fromContainerMetadata', 'fromInstanceMetadata', 'ENV_CMDS_FULL_URI', 'ENV_CMDS_RELATIVE_URI'],
+  '@aws-sdk/credential-provider-ini': ['fromIni'],
+  '@aws-sdk/credential-provider-sso': ['fromSSO'],
+  '@aws-sdk/credential-provider-process': ['fromProcess'],
+  '@aws-sdk/credential-provider-web-identity': ['fromTokenFile'],
+  '@aws-sdk/nested-clients/sso-oidc': ['SSOOIDCClient', 'CreateTokenCommand'],
+};
+
+describe('lazily loaded modules', () => {
+  it('names the exports of every lazy module', () => {
+    expect(Object.keys(LAZY_EXPORTS).sort()).toEqual([...LAZY_MODULES].sort());
+  });
+
+  it('each loads on its own, as import() does from beside the bundle, with the exports used', async () => {
+    const { dir } = bundledCode({});
+    // A fresh process importing from the bundle's folder (outside the repository): what the handler does.
+    const script = `Promise.all(${JSON.stringify(LAZY_MODULES)}.map((m) => import(m).then((mod) => [m, Object.keys(mod)]))).then((r) => process.stdout.write(JSON.stringify(Object.fromEntries(r))))`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, timeout: 30_000 });
+    const exported = JSON.parse(stdout) as Record<string, string[]>;
+    for (const [spec, names] of Object.entries(LAZY_EXPORTS)) expect([spec, names.filter((n) => !exported[spec].includes(n))]).toEqual([spec, []]);
   });
 });
 

@@ -6,6 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createApp } from '../app';
 import { ConfigError, hasKeySource, loadConfig } from '../config';
 import type { AppLogger } from '../log/logger';
+import { nodeSseTransport } from '../http/node-sse';
 import { buildDeps } from './deps';
 
 export interface RunningServer {
@@ -81,7 +82,7 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
     throw new StartupError(`Cannot read the API key from ${what}: ${name}${err instanceof Error ? err.message : String(err)}`);
   }
-  const app = createApp(deps);
+  const app = createApp({ ...deps, sseTransport: nodeSseTransport });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', (err: NodeJS.ErrnoException) => reject(new StartupError(`Cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`)));

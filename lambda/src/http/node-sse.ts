@@ -2,11 +2,13 @@
  * Server-sent events written straight to Node's response on the Node server. Hono's `streamSSE` returns a
  * web `ReadableStream` that `@hono/node-server` then reads and copies to the socket: per event a
  * TransformStream, two readers and their promises. Here Hono's `SSEStreamingApi` keeps the framing and its
- * `write` goes to the `ServerResponse` itself, with Node's own backpressure. Other runtimes (Lambda) keep
- * `streamSSE`; the caller picks.
+ * `write` goes to the `ServerResponse` itself, with Node's own backpressure. The Node entry hands this in as
+ * `AppDeps.sseTransport`; other runtimes (Lambda) keep `streamSSE` and never load this module, whose import
+ * builds a web `Response` (loading Node's fetch implementation, tens of milliseconds of a cold start).
  */
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
+import type { SseTransport } from '../sse';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { SSEStreamingApi } from 'hono/streaming';
 
@@ -18,7 +20,8 @@ export function nodeResponseOf(c: Context): ServerResponse | undefined {
 
 /**
  * The web `Response` class `@hono/node-server` treats as "already sent" (its `RESPONSE_ALREADY_SENT` is one
- * shared object, and middleware writes into the headers of the response it is handed).
+ * shared object, and middleware writes into the headers of the response it is handed). Taken at import,
+ * before `serve()` replaces the global `Response` with the adapter's own.
  */
 const AlreadySent = RESPONSE_ALREADY_SENT.constructor as typeof Response;
 const [ALREADY_SENT_HEADER] = [...RESPONSE_ALREADY_SENT.headers.keys()];
@@ -79,3 +82,9 @@ export function streamSseToNode(c: Context, res: ServerResponse, cb: (stream: SS
   });
   return response;
 }
+
+/** `SseTransport` for requests served by `@hono/node-server`; others fall back to `streamSSE`. */
+export const nodeSseTransport: SseTransport = (c, run) => {
+  const res = nodeResponseOf(c);
+  return res ? streamSseToNode(c, res, run) : undefined;
+};

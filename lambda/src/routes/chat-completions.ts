@@ -66,6 +66,7 @@ export function chatCompletionsHandler(deps: AppDeps) {
       },
       {
         toError: (err) => toGatewayError(err, deps.logger),
+        transport: deps.sseTransport,
         onError: (err) => {
           abort.abort();
           deps.logger.warn('stream ended with an error', { model: model.modelId, error: err instanceof Error ? err.name : String(err) });

@@ -70,6 +70,7 @@ export function responsesHandler(deps: AppDeps) {
       {
         done: false,
         toError: (err) => toGatewayError(err, deps.logger),
+        transport: deps.sseTransport,
         errorEvent: (err) => {
           const failed = translator.fail(err);
           return { event: failed.type, data: failed };
