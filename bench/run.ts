@@ -35,7 +35,7 @@ function parseArgs(argv: readonly string[]) {
     quick,
     only,
     out: flags.get('out') ?? path.join(__dirname, 'results', 'latest.json'),
-    throughput: { rounds: num('rounds', quick ? 1 : 3), seconds: num('seconds', quick ? 1 : 3), concurrencies: [1, 16], maxRequests: 200_000 },
+    throughput: { rounds: num('rounds', quick ? 1 : 5), seconds: num('seconds', quick ? 1 : 3), concurrencies: [1, 16], maxRequests: 200_000 },
     streams: { streams: num('streams', quick ? 200 : 1000), deltas: num('stream-deltas', 20), delayMs: num('stream-delay-ms', 100) },
     drift: { checkpoint: num('drift-checkpoint', quick ? 2_000 : 10_000), total: num('drift-total', quick ? 10_000 : 100_000), concurrency: 16, maxSeconds: num('drift-seconds', quick ? 20 : 90) },
     coldSamples: num('cold-samples', quick ? 3 : 11),
