@@ -14,12 +14,18 @@ const CATALOG = buildCatalog(
 );
 
 /** A catalog view that is loaded, or not loaded and never will be, or only after `delayMs`. */
-function view(state: 'loaded' | 'cold' | 'down', delayMs = 0): CatalogView & { lookups: string[] } {
+function view(state: 'loaded' | 'cold' | 'down', delayMs = 0): CatalogView & { lookups: string[]; refreshChecks: number } {
   let catalog: Catalog | undefined = state === 'loaded' ? CATALOG : undefined;
   const lookups: string[] = [];
   return {
     lookups,
-    current: () => catalog,
+    /** Calls of current(), each of which may start a load. */
+    refreshChecks: 0,
+    current() {
+      this.refreshChecks++;
+      return catalog;
+    },
+    peek: () => catalog,
     async lookup(name, maxWaitMs) {
       lookups.push(name);
       if (state === 'cold') {
@@ -101,6 +107,18 @@ describe('resolve: waiting on the control plane', () => {
     await expect(createResolver({ ...base, catalog }).resolve(`us.${SONNET}`, 'chat')).resolves.toMatchObject({ modelId: `us.${SONNET}` });
     expect(Date.now() - started).toBeLessThan(100);
     expect(catalog.lookups).toEqual([]);
+  });
+
+  it.each([`us.${SONNET}`, SONNET, 'amazon.nova-9-pro-v1:0'])('never starts a catalog load for the Bedrock id %s', async (id) => {
+    const catalog = view('cold', 10_000);
+    await createResolver({ ...base, catalog }).resolve(id, 'chat');
+    expect({ refreshChecks: catalog.refreshChecks, lookups: catalog.lookups }).toEqual({ refreshChecks: 0, lookups: [] });
+  });
+
+  it('still starts a load (and waits) for a readable name', async () => {
+    const catalog = view('cold', 10);
+    await createResolver({ ...base, catalog, catalogWaitMs: 1000 }).resolve('team-haiku', 'chat');
+    expect(catalog.refreshChecks + catalog.lookups.length).toBeGreaterThan(0);
   });
 
   it('waits for a first load to explain a readable name', async () => {

@@ -25,6 +25,8 @@ export interface CatalogCacheOptions {
 export interface CatalogView {
   /** The catalog as it is now, without waiting; starts a refresh when it is due. */
   current(): Catalog | undefined;
+  /** The catalog as it is now, if one was loaded; never starts a load. */
+  peek(): Catalog | undefined;
   /** Looks `name` up, reloading (bounded by `maxWaitMs`) when it is unknown and a reload is allowed. */
   lookup(name: string, maxWaitMs: number): Promise<{ entry?: CatalogEntry; loaded: boolean }>;
 }
@@ -71,6 +73,10 @@ export class CatalogCache implements ModelCatalog {
 
   current(): Catalog | undefined {
     if (this.due()) void this.refresh();
+    return this.catalog;
+  }
+
+  peek(): Catalog | undefined {
     return this.catalog;
   }
 

@@ -112,11 +112,14 @@ export function createResolver(options: ResolverOptions): ModelResolver {
       }
       if (!catalog) return passThrough(name, target);
 
-      const known = catalog.current()?.find(target);
-      if (known) return fromEntry(name, known, kind);
       // Bedrock ids need no catalog, except an application profile's ARN, whose model (and so its
       // capabilities) only the catalog knows: wait briefly for it, then fall back to permissive defaults.
-      if (looksLikeBedrockId(target) && !isApplicationProfileArn(target)) return passThrough(name, target);
+      // A Bedrock id uses a catalog that is already there but never starts a load: on a Lambda cold start
+      // that load (the control-plane client and two calls) took about 50 ms of the first chat request.
+      const bedrockId = looksLikeBedrockId(target) && !isApplicationProfileArn(target);
+      const known = (bedrockId ? catalog.peek() : catalog.current())?.find(target);
+      if (known) return fromEntry(name, known, kind);
+      if (bedrockId) return passThrough(name, target);
       const { entry, loaded } = options.readableNames === false ? { entry: undefined, loaded: true } : await catalog.lookup(target, waitMs);
       if (entry) return fromEntry(name, entry, kind);
       if (looksLikeBedrockId(target)) return passThrough(name, target);
