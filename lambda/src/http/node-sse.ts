@@ -78,7 +78,10 @@ export function streamSseToNode(c: Context, res: ServerResponse, cb: (stream: SS
       res.writeHead(200, headers);
       res.flushHeaders();
     }
-    void cb(stream).finally(() => stream.close());
+    // The callback (sse.ts) reports its own errors to the client and the log; none may escape unhandled.
+    void cb(stream)
+      .catch(() => undefined)
+      .finally(() => stream.close());
   });
   return response;
 }

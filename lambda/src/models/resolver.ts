@@ -115,7 +115,7 @@ export function createResolver(options: ResolverOptions): ModelResolver {
       // Bedrock ids need no catalog, except an application profile's ARN, whose model (and so its
       // capabilities) only the catalog knows: wait briefly for it, then fall back to permissive defaults.
       // A Bedrock id uses a catalog that is already there but never starts a load: on a Lambda cold start
-      // that load (the control-plane client and two calls) took about 50 ms of the first chat request.
+      // that load (the control-plane client and two calls) took about 60 ms of the first chat request.
       const bedrockId = looksLikeBedrockId(target) && !isApplicationProfileArn(target);
       const known = (bedrockId ? catalog.peek() : catalog.current())?.find(target);
       if (known) return fromEntry(name, known, kind);
