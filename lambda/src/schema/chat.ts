@@ -4,7 +4,7 @@
  * model-specific fields.
  */
 import * as z from 'zod';
-import { deferred, once } from './deferred';
+import { deferred, keySet, once } from './deferred';
 
 /** The schemas, built on the first request that needs them (see ./deferred). */
 function build() {
@@ -157,9 +157,5 @@ export interface CacheMarked {
   prompt_cache_breakpoint?: { mode?: string; ttl?: string } | null;
 }
 
-const knownKeys = once(() => new Set(Object.keys(schemas().chatRequestSchema.shape).concat(['web_search_options', 'verbosity', 'safety_identifier', 'prompt_cache_retention'])));
-
 /** Whether the gateway understands a top-level key; the others are passed to the model as extra fields. */
-export function isKnownChatKey(key: string): boolean {
-  return knownKeys().has(key);
-}
+export const isKnownChatKey = keySet(() => [...Object.keys(schemas().chatRequestSchema.shape), 'web_search_options', 'verbosity', 'safety_identifier', 'prompt_cache_retention']);

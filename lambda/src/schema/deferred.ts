@@ -31,3 +31,9 @@ export function deferred<T extends z.ZodType>(build: () => T): Parser<z.output<T
     safeParse: (value) => schema().safeParse(value),
   };
 }
+
+/** A membership test over keys listed the first time it is asked. */
+export function keySet(list: () => readonly string[]): (key: string) => boolean {
+  const set = once(() => new Set(list()));
+  return (key) => set().has(key);
+}

@@ -4,7 +4,7 @@
  * gateway cannot serve gets a 400 that names it (`input[3].type`) rather than a union mismatch.
  */
 import * as z from 'zod';
-import { deferred, once } from './deferred';
+import { deferred, keySet, once } from './deferred';
 
 /** The schemas, built on the first request that needs them (see ./deferred). */
 function build() {
@@ -144,18 +144,8 @@ export type ReasoningItem = z.infer<Schemas['reasoningItem']>;
 export type FunctionTool = z.infer<Schemas['functionToolSchema']>;
 export type TextFormat = z.infer<Schemas['textFormatSchema']>;
 
-const knownKeys = once(() => new Set([
-  ...Object.keys(schemas().responsesRequestSchema.shape),
-  'access_programs',
-  'image',
-  'moderation',
-  'prompt_cache_options',
-]));
-
 /**
  * Whether the Responses API defines a top-level key. The others (Python's flattened `extra_body`) are handed
  * to the chat translation, which passes them to the model as provider-specific fields.
  */
-export function isKnownResponsesKey(key: string): boolean {
-  return knownKeys().has(key);
-}
+export const isKnownResponsesKey = keySet(() => [...Object.keys(schemas().responsesRequestSchema.shape), 'access_programs', 'image', 'moderation', 'prompt_cache_options']);
