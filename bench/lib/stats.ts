@@ -38,6 +38,39 @@ export interface LoadResult {
   readonly ttfcMs?: LatencySummary;
 }
 
+/** What a finished run measured, the way every load driver reports it. */
+export interface FinishedRun {
+  readonly done: number;
+  readonly errors: number;
+  readonly errorSamples: string[];
+  /** `performance.now()` and `process.cpuUsage()` when the run started. */
+  readonly startedAt: number;
+  readonly cpuAtStart: NodeJS.CpuUsage;
+  /** Per request, in completion order; only the first `done` entries count. */
+  readonly latencies: Float64Array;
+  /** Times to first content chunk (NaN where none came), for streaming runs only. */
+  readonly ttfcs?: Float64Array;
+}
+
+/** The run's LoadResult, and the CPU this process spent per request since the run started. */
+export function finishRun(run: FinishedRun): { result: LoadResult; cpuMsPerRequest: number } {
+  const seconds = (performance.now() - run.startedAt) / 1000;
+  const cpu = process.cpuUsage(run.cpuAtStart);
+  const ttfcs = run.ttfcs?.subarray(0, run.done).filter((v) => !Number.isNaN(v));
+  return {
+    result: {
+      count: run.done,
+      errors: run.errors,
+      errorSamples: run.errorSamples,
+      seconds,
+      rps: run.done / seconds,
+      latencyMs: summarise(run.latencies.subarray(0, run.done)),
+      ...(ttfcs ? { ttfcMs: summarise(ttfcs) } : {}),
+    },
+    cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(run.done, 1),
+  };
+}
+
 export function summarise(values: ArrayLike<number>): LatencySummary {
   return {
     p50: percentile(values, 50),

@@ -4,7 +4,7 @@
  * for streams also to the first content event (time to first chunk).
  */
 import http from 'node:http';
-import { summarise, type LoadResult } from '../lib/stats';
+import { finishRun, type LoadResult } from '../lib/stats';
 
 /** json: any body; sse: OpenAI chunks; eventstream: Bedrock's binary ConverseStream body. */
 export type BodyMode = 'json' | 'sse' | 'eventstream';
@@ -140,21 +140,12 @@ export async function runHttpJob(job: HttpJob): Promise<HttpResult> {
     }
   };
   await Promise.all(Array.from({ length: job.concurrency }, worker));
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  agent.destroy();
-  const lat = latencies.subarray(0, done);
-  const ttfc = ttfcs.subarray(0, done).filter((v) => !Number.isNaN(v));
   const streaming = job.mode !== 'json' || job.altMode !== undefined;
+  const { result, cpuMsPerRequest } = finishRun({ done, errors, errorSamples, startedAt: t0, cpuAtStart: cpu0, latencies, ttfcs: streaming ? ttfcs : undefined });
+  agent.destroy();
   return {
-    count: done,
-    errors,
-    errorSamples,
-    seconds,
-    rps: done / seconds,
-    latencyMs: summarise(lat),
-    clientCpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(done, 1),
-    ...(streaming ? { ttfcMs: summarise(ttfc) } : {}),
+    ...result,
+    clientCpuMsPerRequest: cpuMsPerRequest,
     ...(job.mode === 'sse' || job.altMode === 'sse' ? { deltaCountMismatches: mismatches, multiEventReads: multiReads, contentEvents } : {}),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { BedrockRuntimeClient, type ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import { createBedrockRuntime, wrapClient, type BedrockRuntime } from '../../lambda/src/bedrock/runtime';
-import { summarise, type LoadResult } from '../lib/stats';
+import { finishRun, type LoadResult } from '../lib/stats';
 
 export type SdkConfig = 'gateway' | 'default';
 
@@ -81,16 +81,6 @@ export async function runSdkJob(job: SdkJob): Promise<SdkResult> {
     }
   };
   await Promise.all(Array.from({ length: job.concurrency }, worker));
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  return {
-    count: done,
-    errors,
-    errorSamples,
-    seconds,
-    rps: done / seconds,
-    latencyMs: summarise(latencies.subarray(0, done)),
-    ...(job.stream ? { ttfcMs: summarise(ttfcs.subarray(0, done)) } : {}),
-    cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(done, 1),
-  };
+  const { result, cpuMsPerRequest } = finishRun({ done, errors, errorSamples, startedAt: t0, cpuAtStart: cpu0, latencies, ttfcs: job.stream ? ttfcs : undefined });
+  return { ...result, cpuMsPerRequest };
 }
