@@ -62,7 +62,7 @@ class NodeSseApi extends SSEStreamingApi {
  * the handler hands back to Hono, which carries the headers. They go out, and `cb` starts, on the next turn
  * of the event loop: by then the middleware after the handler has run (CORS appends `Vary` there).
  */
-export function streamSseToNode(c: Context, res: ServerResponse, cb: (stream: SSEStreamingApi) => Promise<void>): Response {
+function streamSseToNode(c: Context, res: ServerResponse, cb: (stream: SSEStreamingApi) => Promise<void>): Response {
   c.header('Content-Type', 'text/event-stream');
   c.header('Cache-Control', 'no-cache');
   c.header('Connection', 'keep-alive');
