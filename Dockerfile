@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The gateway's Node server (lambda/src/entry/server.ts) for the Fargate target, built for linux/arm64 by
+# The gateway's Node server (lambda/src/runtime/node/server.ts) for the Fargate target, built for linux/arm64 by
 # `cdk deploy -c target=fargate`. Build: production dependencies + esbuild -> server.js and its lazy modules.
 # Runtime: Node 22 and those files only, as the unprivileged "node" user.
 

@@ -4,7 +4,7 @@
  *   npx tsx bench/ab.ts <server-a.js> <server-b.js> [--stream] [--rounds=7] [--seconds=3] [--concurrency=16]
  *                       [--env-a=NAME=value …] [--env-b=NAME=value …]
  *
- * Build a bundle with the Dockerfile flags, e.g. `npx esbuild lambda/src/entry/server.ts --bundle
+ * Build a bundle with the Dockerfile flags, e.g. `npx esbuild lambda/src/runtime/node/server.ts --bundle
  * --platform=node --target=node22 --format=cjs --minify --outfile=/tmp/a/server.js`, change the code,
  * build /tmp/b/server.js, then compare. The same bundle twice with `--env-b=LOG_LEVEL=WARN` prices a setting.
  * Prints median gateway CPU per request and req/s for each.

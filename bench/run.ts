@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     machine,
     settings: {
       placement: rig.placement,
-      gateway: 'esbuild bundle of lambda/src/entry/server.ts (Dockerfile flags), NODE_ENV=production, NODE_OPTIONS=--enable-source-maps, LOG_LEVEL=INFO, AWS_MAX_ATTEMPTS=1',
+      gateway: 'esbuild bundle of lambda/src/runtime/node/server.ts (Dockerfile flags), NODE_ENV=production, NODE_OPTIONS=--enable-source-maps, LOG_LEVEL=INFO, AWS_MAX_ATTEMPTS=1',
       loadGenerator: 'node:http keep-alive agent, one socket per concurrent worker, separate process',
       ...args,
     },

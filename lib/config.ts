@@ -2,7 +2,7 @@
  * CDK context → one typed, validated GatewayConfig. Every problem is collected and reported together,
  * each naming the context keys to change, so a synth never half-succeeds on a bad combination.
  */
-import { defaultModelsForRegion } from '../lambda/src/bedrock/region-defaults';
+import { defaultModelsForRegion } from '../lambda/src/models/region-defaults';
 import { ContextGetter, ContextReader, cidrsOverlap, isIpv4Cidr, likelyTypo } from './config-values';
 
 export const TARGETS = ['lambda', 'fargate', 'lambda-url'] as const;

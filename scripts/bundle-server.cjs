@@ -11,5 +11,5 @@ if (!esbuild || !outDir) {
   console.error('usage: node scripts/bundle-server.cjs <esbuild> <out dir>');
   process.exit(2);
 }
-execFileSync(esbuild, ['lambda/src/entry/server.ts', ...ESBUILD_FLAGS, ...LAZY_EXTERNAL_FLAGS, `--outfile=${outDir}/server.js`], { stdio: 'inherit' });
+execFileSync(esbuild, ['lambda/src/runtime/node/server.ts', ...ESBUILD_FLAGS, ...LAZY_EXTERNAL_FLAGS, `--outfile=${outDir}/server.js`], { stdio: 'inherit' });
 for (const command of lazyBundleCommands(esbuild, outDir)) execSync(command, { stdio: 'inherit' });

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startEmulator } from '../emulator';
-import { startServer } from '../lambda/src/entry/server';
+import { startServer } from '../lambda/src/runtime/node/server';
 
 async function main(): Promise<void> {
   const emulator = await startEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0) });

@@ -147,7 +147,7 @@ async function runLevel(base: string, concurrency: number, seconds: number, budg
 export async function runLoadTest(o: LoadOptions): Promise<LoadResult> {
   const log = o.log ?? (() => undefined);
   const emulator = await start('emulator/main.ts', { PORT: '0' });
-  const gateway = await start('lambda/src/entry/server.ts', {
+  const gateway = await start('lambda/src/runtime/node/server.ts', {
     PORT: '0',
     HOST: '127.0.0.1',
     API_KEY: KEY,

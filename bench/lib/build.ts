@@ -54,11 +54,11 @@ export async function buildBundles(): Promise<Bundles> {
   const entry = (rel: string) => path.join(ROOT, rel);
   const external = LAZY_MODULES;
   const [, , lambdaBuild] = await Promise.all([
-    build({ ...PRODUCTION_FLAGS, external, entryPoints: [entry('lambda/src/entry/server.ts')], outfile: out('server.js') }),
-    build({ ...PRODUCTION_FLAGS, external, minify: false, sourcemap: false, entryPoints: [entry('lambda/src/entry/server.ts')], outfile: out('server-readable.js') }),
+    build({ ...PRODUCTION_FLAGS, external, entryPoints: [entry('lambda/src/runtime/node/server.ts')], outfile: out('server.js') }),
+    build({ ...PRODUCTION_FLAGS, external, minify: false, sourcemap: false, entryPoints: [entry('lambda/src/runtime/node/server.ts')], outfile: out('server-readable.js') }),
     // NodejsFunction: --bundle --target=node22 --platform=node --format=cjs --minify --sourcemap
     // --sources-content=false, the AWS SDK bundled (bundleAwsSDK), the lazy modules external.
-    build({ ...PRODUCTION_FLAGS, external, metafile: true, entryPoints: [entry('lambda/src/entry/lambda.ts')], outfile: out('lambda/index.js') }),
+    build({ ...PRODUCTION_FLAGS, external, metafile: true, entryPoints: [entry('lambda/src/runtime/lambda/alb.ts')], outfile: out('lambda/index.js') }),
     build({
       bundle: true,
       platform: 'node',

@@ -1,10 +1,10 @@
 /**
- * Bench-only launcher for the gateway. It loads the production-style bundle of lambda/src/entry/server.ts
+ * Bench-only launcher for the gateway. It loads the production-style bundle of lambda/src/runtime/node/server.ts
  * (path in BENCH_SERVER_BUNDLE), starts it from the environment like `node server.js` would, and answers
  * the orchestrator's CPU/memory questions over the IPC channel — the app itself gains no endpoint.
  */
 import v8 from 'node:v8';
-import type { startServer as StartServer } from '../../lambda/src/entry/server';
+import type { startServer as StartServer } from '../../lambda/src/runtime/node/server';
 import { serveRpc } from '../lib/rpc';
 
 interface ProcessStats {

@@ -3,7 +3,7 @@
  * (createBedrockRuntime) and with the SDK's defaults (HTTP/2 handler), to show what the SDK itself costs.
  */
 import { BedrockRuntimeClient, type ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
-import { createBedrockRuntime, wrapClient, type BedrockRuntime } from '../../lambda/src/bedrock/runtime';
+import { createBedrockRuntime, wrapClient, type BedrockRuntime } from '../../lambda/src/aws/bedrock-runtime';
 import { finishRun, type LoadResult } from '../lib/stats';
 
 export type SdkConfig = 'gateway' | 'default';

@@ -1,5 +1,5 @@
 import type { KeyVerifier } from './middleware/auth';
-import type { BedrockRuntime } from './bedrock/runtime';
+import type { BedrockRuntime } from './aws/bedrock-runtime';
 import type { GatewayConfig } from './config';
 import type { AppLogger } from './log/logger';
 import type { ModelCatalog } from './models/catalog-cache';

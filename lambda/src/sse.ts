@@ -1,7 +1,7 @@
 /**
  * Server-sent events, in one place. Framing is Hono's (`SSEStreamingApi`); the events reach the client
  * through `streamSSE`'s web stream, or through the runtime's own transport when its entry provides one (the
- * Node server writes straight to Node's response: `http/node-sse.ts`). This module decides what a stream
+ * Node server writes straight to Node's response: `runtime/node/sse.ts`). This module decides what a stream
  * looks like when it ends: `data: [DONE]` after a normal finish, an `error` event (and no [DONE]) otherwise.
  */
 import type { Context } from 'hono';

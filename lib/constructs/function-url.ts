@@ -14,7 +14,7 @@ export class FunctionUrlTarget extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionUrlTargetProps) {
     super(scope, id);
-    this.gateway = new GatewayFunction(this, 'Gateway', { ...props, entry: 'lambda/src/entry/stream.ts' });
+    this.gateway = new GatewayFunction(this, 'Gateway', { ...props, entry: 'lambda/src/runtime/lambda/stream.ts' });
     this.functionUrl = this.gateway.function.addFunctionUrl({
       authType: lambda.FunctionUrlAuthType.NONE,
       invokeMode: lambda.InvokeMode.RESPONSE_STREAM,

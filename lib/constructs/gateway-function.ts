@@ -17,7 +17,7 @@ const { LAZY_MODULES, MAIN_FIELDS, lazyBundleCommands } = require('../../scripts
 export const REPO_ROOT = path.join(__dirname, '..', '..');
 
 export interface GatewayFunctionProps {
-  /** Entry file relative to the repository root, e.g. lambda/src/entry/lambda.ts. */
+  /** Entry file relative to the repository root, e.g. lambda/src/runtime/lambda/alb.ts. */
   readonly entry: string;
   /** Environment for the handler (models, API key location, flags). */
   readonly environment: Readonly<Record<string, string>>;

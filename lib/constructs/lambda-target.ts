@@ -19,7 +19,7 @@ export class LambdaTarget extends Construct {
   constructor(scope: Construct, id: string, props: LambdaTargetProps) {
     super(scope, id);
     const { listener, ...functionProps } = props;
-    this.gateway = new GatewayFunction(this, 'Gateway', { ...functionProps, entry: 'lambda/src/entry/lambda.ts' });
+    this.gateway = new GatewayFunction(this, 'Gateway', { ...functionProps, entry: 'lambda/src/runtime/lambda/alb.ts' });
     this.targetGroup = listener.addTargets('Lambda', { targets: [new targets.LambdaTarget(this.gateway.function)] });
   }
 }

@@ -5,7 +5,7 @@
  */
 import OpenAI from 'openai';
 import { startEmulator, type Emulator } from '../../emulator';
-import { startServer, type RunningServer } from '../../lambda/src/entry/server';
+import { startServer, type RunningServer } from '../../lambda/src/runtime/node/server';
 
 export const TEST_KEY = 'sk-test-e2e-key';
 

@@ -4,7 +4,7 @@
  */
 import OpenAI from 'openai';
 import { APPLICATION_PROFILE_ARN, defaultFoundationModels, defaultInferenceProfiles, type InferenceProfileSummary } from '../../emulator';
-import { startServer, type RunningServer } from '../../lambda/src/entry/server';
+import { startServer, type RunningServer } from '../../lambda/src/runtime/node/server';
 import { expectOpenAIError } from '../support/openai-error';
 import { TEST_KEY, useHarness } from './harness';
 

@@ -1,5 +1,5 @@
 import type { FoundationModelSummary, InferenceProfileSummary, InferenceProfileType } from '@aws-sdk/client-bedrock';
-import { loadRawCatalog, type ControlPlane } from '../../lambda/src/bedrock/catalog';
+import { loadRawCatalog, type ControlPlane } from '../../lambda/src/aws/bedrock-catalog';
 import { createModelCatalog } from '../../lambda/src/models/catalog';
 import { appProfile, fm, HAIKU, SONNET, systemProfile, PROFILE_ONLY } from './fixtures';
 

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { startEmulator, type Emulator } from '../../emulator';
 import { createApp } from '../../lambda/src/app';
 import { loadConfig } from '../../lambda/src/config';
-import { buildDeps } from '../../lambda/src/entry/deps';
+import { buildDeps } from '../../lambda/src/runtime/deps';
 import { expectOpenAIError } from '../support/openai-error';
 import { watchUnhandled } from './support';
 

@@ -66,10 +66,10 @@ export interface GatewayProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** Runs `lambda/src/entry/server.ts` as its own process (the way Fargate runs it) and waits for it to listen. */
+/** Runs `lambda/src/runtime/node/server.ts` as its own process (the way Fargate runs it) and waits for it to listen. */
 export async function spawnGateway(env: Record<string, string>, opts: { expectExit?: boolean } = {}): Promise<GatewayProcess> {
   // One process (no tsx CLI wrapper in between), so signals reach the server itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lambda/src/entry/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lambda/src/runtime/node/server.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

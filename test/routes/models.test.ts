@@ -1,6 +1,6 @@
 import type { FoundationModelSummary, InferenceProfileSummary, InferenceProfileType } from '@aws-sdk/client-bedrock';
 import { createApp } from '../../lambda/src/app';
-import type { ControlPlane } from '../../lambda/src/bedrock/catalog';
+import type { ControlPlane } from '../../lambda/src/aws/bedrock-catalog';
 import type { AppDeps } from '../../lambda/src/deps';
 import { createModelCatalog } from '../../lambda/src/models/catalog';
 import { defaultModels } from '../../lambda/src/models/defaults';

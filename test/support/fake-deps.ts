@@ -4,7 +4,7 @@
  */
 import type { ConverseResponse, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { ApiKeyStore } from '../../lambda/src/auth/key-store';
-import type { BedrockRuntime } from '../../lambda/src/bedrock/runtime';
+import type { BedrockRuntime } from '../../lambda/src/aws/bedrock-runtime';
 import { loadConfig } from '../../lambda/src/config';
 import type { AppDeps } from '../../lambda/src/deps';
 import { silentLogger } from '../../lambda/src/log/logger';

@@ -1,5 +1,5 @@
 import type { ContentBlock } from '@aws-sdk/client-bedrock-runtime';
-import { capabilitiesFor } from '../../lambda/src/bedrock/capabilities';
+import { capabilitiesFor } from '../../lambda/src/models/capabilities';
 import { GatewayError } from '../../lambda/src/http/errors';
 import type { ChatMessage } from '../../lambda/src/schema/chat';
 import { LEADING_USER_PLACEHOLDER, translateMessages } from '../../lambda/src/translate/messages';

@@ -1,5 +1,5 @@
 import type { ContentBlock, ConverseResponse, StopReason } from '@aws-sdk/client-bedrock-runtime';
-import { capabilitiesFor } from '../../lambda/src/bedrock/capabilities';
+import { capabilitiesFor } from '../../lambda/src/models/capabilities';
 import { chatRequestSchema, type ChatRequest } from '../../lambda/src/schema/chat';
 import { translateChatRequest } from '../../lambda/src/translate/chat-request';
 import { toChatCompletion } from '../../lambda/src/translate/chat-response';

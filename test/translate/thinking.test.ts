@@ -3,7 +3,7 @@
  * streamed or not) comes back in the next request and is re-sent to Bedrock as reasoningContent.
  */
 import type { ConverseResponse, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
-import { capabilitiesFor } from '../../lambda/src/bedrock/capabilities';
+import { capabilitiesFor } from '../../lambda/src/models/capabilities';
 import { chatRequestSchema, type ChatRequest } from '../../lambda/src/schema/chat';
 import { translateChatRequest } from '../../lambda/src/translate/chat-request';
 import { toChatCompletion } from '../../lambda/src/translate/chat-response';

@@ -1,5 +1,5 @@
 import type { ToolConfiguration } from '@aws-sdk/client-bedrock-runtime';
-import { capabilitiesFor } from '../../lambda/src/bedrock/capabilities';
+import { capabilitiesFor } from '../../lambda/src/models/capabilities';
 import { GatewayError } from '../../lambda/src/http/errors';
 import { chatRequestSchema, type ChatRequest } from '../../lambda/src/schema/chat';
 import { translateChatRequest } from '../../lambda/src/translate/chat-request';

@@ -3,8 +3,8 @@
  * shows and which readable names resolve to which Bedrock id live here, tested with plain data.
  */
 import type { FoundationModelSummary, InferenceProfileSummary } from '@aws-sdk/client-bedrock';
-import { foundationModelId } from '../bedrock/capabilities';
-import type { RawCatalog } from '../bedrock/catalog';
+import { foundationModelId } from '../models/capabilities';
+import type { RawCatalog } from '../aws/bedrock-catalog';
 
 export type ModelKind = 'chat' | 'embedding';
 export type EntrySource = 'foundation-model' | 'system-profile' | 'application-profile';

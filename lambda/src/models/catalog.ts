@@ -2,7 +2,7 @@
  * Wires the control-plane client, the pure catalog rules and the cache together: one `CatalogCache` per
  * process, built without any network call.
  */
-import { describe, loadRawCatalog, type ControlPlane, type RawCatalog } from '../bedrock/catalog';
+import { describe, loadRawCatalog, type ControlPlane, type RawCatalog } from '../aws/bedrock-catalog';
 import { CatalogCache } from './catalog-cache';
 import { buildCatalog, type CatalogOptions } from './catalog-entries';
 

@@ -3,7 +3,7 @@
  * Region table. The table holds inference profiles, so (as in the CDK app) it applies only while
  * cross-Region inference is on.
  */
-import { defaultModelsForRegion } from '../bedrock/region-defaults';
+import { defaultModelsForRegion } from '../models/region-defaults';
 import type { GatewayConfig } from '../config';
 
 export interface DefaultModels {

@@ -6,7 +6,7 @@
  * waits for the control plane. Only names the catalog alone can explain (application profiles' readable
  * names) wait, and then for a short, bounded time.
  */
-import { capabilitiesFor, foundationModelId, type ModelCapabilities } from '../bedrock/capabilities';
+import { capabilitiesFor, foundationModelId, type ModelCapabilities } from '../models/capabilities';
 import { GatewayError, invalidRequest } from '../http/errors';
 import type { CatalogView } from './catalog-cache';
 import type { CatalogEntry, ModelKind } from './catalog-entries';

@@ -3,7 +3,7 @@
  * with bounded concurrency → vectors back in input order.
  */
 import type { Context } from 'hono';
-import { foundationModelId } from '../bedrock/capabilities';
+import { foundationModelId } from '../models/capabilities';
 import type { AppDeps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { readJson } from '../http/body';

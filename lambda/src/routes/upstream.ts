@@ -5,7 +5,7 @@
  */
 import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { Context } from 'hono';
-import type { ModelCapabilities } from '../bedrock/capabilities';
+import type { ModelCapabilities } from '../models/capabilities';
 import type { AppDeps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { GatewayError } from '../http/errors';

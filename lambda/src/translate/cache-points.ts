@@ -9,7 +9,7 @@
  * enforces both.
  */
 import type { CachePointBlock, ContentBlock, Message, SystemContentBlock, Tool } from '@aws-sdk/client-bedrock-runtime';
-import type { ModelCapabilities } from '../bedrock/capabilities';
+import type { ModelCapabilities } from '../models/capabilities';
 import type { CacheMarked } from '../schema/chat';
 
 const POINT: CachePointBlock = { type: 'default' };

@@ -13,7 +13,7 @@ import type {
   SystemContentBlock,
   ToolConfiguration,
 } from '@aws-sdk/client-bedrock-runtime';
-import type { ModelCapabilities } from '../bedrock/capabilities';
+import type { ModelCapabilities } from '../models/capabilities';
 import { invalidRequest } from '../http/errors';
 import { isKnownChatKey, type ChatRequest } from '../schema/chat';
 import { applyCachePoints } from './cache-points';

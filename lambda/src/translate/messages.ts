@@ -4,7 +4,7 @@
  * the assistant's tool calls, and no blank text blocks; OpenAI histories break all of these routinely.
  */
 import type { ContentBlock, Message, SystemContentBlock, ToolResultContentBlock } from '@aws-sdk/client-bedrock-runtime';
-import type { ModelCapabilities } from '../bedrock/capabilities';
+import type { ModelCapabilities } from '../models/capabilities';
 import { invalidRequest } from '../http/errors';
 import type { CacheMarked, ChatMessage, UserContentPart } from '../schema/chat';
 import { cachePointFor } from './cache-points';

@@ -2,7 +2,7 @@
  * `reasoning_effort` → each family's own reasoning switch. Pure.
  */
 import type { InferenceConfiguration, Message } from '@aws-sdk/client-bedrock-runtime';
-import type { ModelCapabilities } from '../bedrock/capabilities';
+import type { ModelCapabilities } from '../models/capabilities';
 import { invalidRequest } from '../http/errors';
 
 export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';

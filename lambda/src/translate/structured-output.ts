@@ -9,7 +9,7 @@
  * - Models without tools get the instruction (with the schema) alone.
  */
 import type { OutputFormat, Tool, ToolChoice } from '@aws-sdk/client-bedrock-runtime';
-import type { ModelCapabilities } from '../bedrock/capabilities';
+import type { ModelCapabilities } from '../models/capabilities';
 import type { ResponseFormat } from '../schema/chat';
 
 type Schema = Record<string, unknown>;

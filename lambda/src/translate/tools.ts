@@ -2,7 +2,7 @@
  * OpenAI tools and tool_choice → Converse toolConfig. Pure.
  */
 import type { Message, Tool, ToolChoice, ToolConfiguration } from '@aws-sdk/client-bedrock-runtime';
-import type { ModelCapabilities, ToolChoiceMode } from '../bedrock/capabilities';
+import type { ModelCapabilities, ToolChoiceMode } from '../models/capabilities';
 import { invalidRequest } from '../http/errors';
 import type { CacheMarked, ChatRequest } from '../schema/chat';
 import { cachePointFor } from './cache-points';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { useHarness, readSse } from '../e2e/harness';
-import { failOnUnhandledRejections, expectNoUpstreamLeaks } from '../reliability/support';
-import { nodeResponseOf } from '../../lambda/src/http/node-sse';
+import { useHarness, readSse } from '../../e2e/harness';
+import { failOnUnhandledRejections, expectNoUpstreamLeaks } from '../../reliability/support';
+import { nodeResponseOf } from '../../../lambda/src/runtime/node/sse';
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const ORIGIN = 'https://app.example';

@@ -5,7 +5,7 @@
  */
 import type { ALBEvent, ALBResult } from 'aws-lambda';
 import { Writable } from 'node:stream';
-import { startEmulator, type Emulator } from '../../emulator';
+import { startEmulator, type Emulator } from '../../../emulator';
 
 const KEY = 'sk-lambda-test';
 const MODEL = 'anthropic.claude-3-5-haiku-20241022-v1:0';
@@ -41,7 +41,7 @@ describe('ALB entry (lambda.ts)', () => {
   let handler: (event: ALBEvent, context: unknown) => Promise<ALBResult>;
   beforeAll(() => {
     jest.isolateModules(() => {
-      handler = require('../../lambda/src/entry/lambda').handler;
+      handler = require('../../../lambda/src/runtime/lambda/alb').handler;
     });
   });
 
@@ -80,7 +80,7 @@ describe('Function URL streaming entry (stream.ts)', () => {
     };
     let handler!: (event: unknown, stream: Writable, context: unknown) => Promise<void>;
     jest.isolateModules(() => {
-      handler = require('../../lambda/src/entry/stream').handler;
+      handler = require('../../../lambda/src/runtime/lambda/stream').handler;
     });
     const sink = new Writable({
       write(chunk, _enc, cb) {

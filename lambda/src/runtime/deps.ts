@@ -4,12 +4,12 @@
  */
 import { ApiKeyStore, type KeyFetcher } from '../auth/key-store';
 import { parameterStoreKeys, secretsManagerKeys } from '../aws/key-sources';
-import { createBedrockRuntime } from '../bedrock/runtime';
+import { createBedrockRuntime } from '../aws/bedrock-runtime';
 import type { GatewayConfig } from '../config';
 import type { AppDeps } from '../deps';
 import { createLogger } from '../log/logger';
 import { createMediaFetcher } from '../media/fetcher';
-import { createControlPlane } from '../bedrock/catalog';
+import { createControlPlane } from '../aws/bedrock-catalog';
 import { createModelCatalog } from '../models/catalog';
 import { defaultModels } from '../models/defaults';
 import { createResolver } from '../models/resolver';

@@ -1,4 +1,4 @@
-import { REGION_DEFAULTS, defaultModelsForRegion } from '../../lambda/src/bedrock/region-defaults';
+import { REGION_DEFAULTS, defaultModelsForRegion } from '../../lambda/src/models/region-defaults';
 
 /**
  * The geography profile prefixes a Region may use, derived from the Region's name alone (independently of

@@ -3,8 +3,8 @@
  * Dependencies are built at cold start without any network call; keys load on the first request.
  */
 import { handle } from 'hono/aws-lambda';
-import { createApp } from '../app';
-import { loadConfig } from '../config';
-import { buildDeps } from './deps';
+import { createApp } from '../../app';
+import { loadConfig } from '../../config';
+import { buildDeps } from '../deps';
 
 export const handler = handle(createApp(buildDeps(loadConfig(process.env))));

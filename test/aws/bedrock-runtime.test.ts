@@ -3,7 +3,7 @@
  * (endpoint, retries), and each call's abort signal still cancels that call despite the middleware cache.
  */
 import { startEmulator, type Emulator } from '../../emulator';
-import { createBedrockRuntime, type BedrockRuntime } from '../../lambda/src/bedrock/runtime';
+import { createBedrockRuntime, type BedrockRuntime } from '../../lambda/src/aws/bedrock-runtime';
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const input = (text: string) => ({ modelId: MODEL, messages: [{ role: 'user' as const, content: [{ text }] }] });

@@ -3,11 +3,11 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo, Socket } from 'node:net';
-import { createApp } from '../app';
-import { ConfigError, hasKeySource, loadConfig } from '../config';
-import type { AppLogger } from '../log/logger';
-import { nodeSseTransport } from '../http/node-sse';
-import { buildDeps } from './deps';
+import { createApp } from '../../app';
+import { ConfigError, hasKeySource, loadConfig } from '../../config';
+import type { AppLogger } from '../../log/logger';
+import { nodeSseTransport } from './sse';
+import { buildDeps } from '../deps';
 
 export interface RunningServer {
   readonly url: string;

@@ -1,4 +1,4 @@
-import { capabilitiesFor, foundationModelId, type ModelCapabilities } from '../../lambda/src/bedrock/capabilities';
+import { capabilitiesFor, foundationModelId, type ModelCapabilities } from '../../lambda/src/models/capabilities';
 
 type Expect = Partial<ModelCapabilities>;
 
