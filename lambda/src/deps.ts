@@ -4,7 +4,7 @@ import type { GatewayConfig } from './config';
 import type { AppLogger } from './log/logger';
 import type { ModelCatalog } from './models/catalog-cache';
 import type { ModelResolver } from './models/resolver';
-import type { SseTransport } from './sse';
+import type { SseTransport } from './http/sse';
 import type { DecodedMedia } from './translate/media';
 
 /** Fetches http(s) media URLs for image parts (with the SSRF guard). */

@@ -6,7 +6,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LookupAddress } from 'node:dns';
-import { GatewayError } from '../../lambda/src/http/errors';
+import type { GatewayError } from '../../lambda/src/http/errors';
+import { clientErrorOf } from '../support/client-error';
 import { createMediaFetcher, type MediaFetcherOptions } from '../../lambda/src/media/fetcher';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -45,8 +46,8 @@ const resolveTo = (table: Record<string, string[]>) => async (host: string): Pro
 
 async function refusal(urls: string[], opts: MediaFetcherOptions): Promise<GatewayError> {
   const err = await createMediaFetcher(opts).fetchAll(urls).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(GatewayError);
-  return err as GatewayError;
+  expect(clientErrorOf(err)).toBeDefined();
+  return clientErrorOf(err) as GatewayError;
 }
 
 /** Forbids 127.0.0.2 only, so 127.0.0.1 plays the public internet. */

@@ -1,7 +1,7 @@
 import type { CatalogView } from '../../lambda/src/models/catalog-cache';
 import { buildCatalog, type Catalog } from '../../lambda/src/models/catalog-entries';
 import { createResolver, createStaticResolver, looksLikeBedrockId, type ResolverOptions } from '../../lambda/src/models/resolver';
-import { GatewayError } from '../../lambda/src/http/errors';
+import { clientErrorOf } from '../support/client-error';
 import { appArn, appProfile, embeddingFm, fm, HAIKU, SONNET, systemProfile, TITAN_V2, PROFILE_ONLY } from './fixtures';
 
 const CATALOG = buildCatalog(
@@ -44,7 +44,8 @@ async function failure(p: Promise<unknown>): Promise<{ status: number; param: st
   try {
     await p;
   } catch (err) {
-    if (err instanceof GatewayError) return { status: err.status, param: err.param, code: err.code };
+    const e = clientErrorOf(err);
+    if (e) return { status: e.status, param: e.param, code: e.code };
     throw err;
   }
   throw new Error('expected a GatewayError');

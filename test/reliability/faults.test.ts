@@ -3,7 +3,7 @@
  * scripted to fail. For each fault: the documented status or a visible stream error, bounded time, and no
  * upstream call left open afterwards.
  */
-import { fromUpstreamFailure } from '../../lambda/src/translate/bedrock-errors';
+import { fromUpstreamFailure } from '../../lambda/src/http/upstream-errors';
 import { readSse, useHarness } from '../e2e/harness';
 import { expectOpenAIError } from '../support/openai-error';
 import { expectNoUpstreamLeaks, failOnUnhandledRejections, MODEL, timed } from './support';

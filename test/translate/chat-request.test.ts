@@ -1,5 +1,6 @@
 import { capabilitiesFor } from '../../lambda/src/models/capabilities';
-import { GatewayError } from '../../lambda/src/http/errors';
+import type { GatewayError } from '../../lambda/src/http/errors';
+import { clientErrorOf } from '../support/client-error';
 import { chatRequestSchema, type ChatRequest } from '../../lambda/src/schema/chat';
 import { translateChatRequest } from '../../lambda/src/translate/chat-request';
 
@@ -14,7 +15,8 @@ function rejection(extra: Record<string, unknown>, modelId = MODEL): GatewayErro
   try {
     plan(extra, modelId);
   } catch (err) {
-    if (err instanceof GatewayError) return err;
+    const e = clientErrorOf(err);
+    if (e) return e;
     throw err;
   }
   throw new Error('expected a rejection');

@@ -1,4 +1,4 @@
-import { GatewayError } from '../../lambda/src/http/errors';
+import { clientErrorOf } from '../support/client-error';
 import { decodeDataUrl, documentFormat, documentName, imageFormat, sniffImageFormat } from '../../lambda/src/translate/media';
 
 const bytes = (...b: number[]) => new Uint8Array([...b, 0, 0, 0, 0, 0, 0, 0, 0]);
@@ -12,7 +12,8 @@ function codeOf(fn: () => unknown): string | null {
   try {
     fn();
   } catch (err) {
-    if (err instanceof GatewayError) return err.code;
+    const e = clientErrorOf(err);
+    if (e) return e.code;
     throw err;
   }
   return 'no error';

@@ -1,6 +1,7 @@
 import type { ContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import { capabilitiesFor } from '../../lambda/src/models/capabilities';
-import { GatewayError } from '../../lambda/src/http/errors';
+import type { GatewayError } from '../../lambda/src/http/errors';
+import { clientErrorOf } from '../support/client-error';
 import type { ChatMessage } from '../../lambda/src/schema/chat';
 import { LEADING_USER_PLACEHOLDER, translateMessages } from '../../lambda/src/translate/messages';
 
@@ -12,7 +13,8 @@ function errorOf(fn: () => unknown): GatewayError {
   try {
     fn();
   } catch (err) {
-    if (err instanceof GatewayError) return err;
+    const e = clientErrorOf(err);
+    if (e) return e;
     throw err;
   }
   throw new Error('expected a GatewayError');

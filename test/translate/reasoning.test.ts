@@ -1,5 +1,5 @@
 import { capabilitiesFor } from '../../lambda/src/models/capabilities';
-import { GatewayError } from '../../lambda/src/http/errors';
+import { DomainError } from '../../lambda/src/errors/domain-error';
 import { chatRequestSchema, type ChatRequest } from '../../lambda/src/schema/chat';
 import { translateChatRequest } from '../../lambda/src/translate/chat-request';
 import { CLAUDE_THINKING_BUDGET, MIN_THINKING_BUDGET, planReasoning } from '../../lambda/src/translate/reasoning';
@@ -45,8 +45,8 @@ describe('reasoning_effort per family', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(GatewayError);
-    expect((err as GatewayError).param).toBe('max_tokens');
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).param).toBe('max_tokens');
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import type { ToolConfiguration } from '@aws-sdk/client-bedrock-runtime';
 import { capabilitiesFor } from '../../lambda/src/models/capabilities';
-import { GatewayError } from '../../lambda/src/http/errors';
+import type { GatewayError } from '../../lambda/src/http/errors';
+import { clientErrorOf } from '../support/client-error';
 import { chatRequestSchema, type ChatRequest } from '../../lambda/src/schema/chat';
 import { translateChatRequest } from '../../lambda/src/translate/chat-request';
 
@@ -22,7 +23,8 @@ function rejection(body: Record<string, unknown>, modelId = CLAUDE): GatewayErro
   try {
     plan(body, modelId);
   } catch (err) {
-    if (err instanceof GatewayError) return err;
+    const e = clientErrorOf(err);
+    if (e) return e;
     throw err;
   }
   throw new Error('expected a rejection');

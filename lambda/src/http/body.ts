@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { invalidRequest } from './errors';
+import { invalidRequest } from '../errors/domain-error';
 
 /**
  * Deepest nesting a request may have. JSON.parse takes any depth, but the translators and the SDK serialise

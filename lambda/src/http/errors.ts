@@ -62,11 +62,6 @@ export class GatewayError extends Error {
   }
 }
 
-/** A 400 naming the offending request field. */
-export function invalidRequest(message: string, param: string | null = null, code: string | null = null): GatewayError {
-  return new GatewayError(400, message, { param, code });
-}
-
 export function internalError(): GatewayError {
   // Never leak the cause: details go to the log, the client gets a stable message.
   return new GatewayError(500, 'The gateway hit an unexpected error. Check its logs for the request id.', {

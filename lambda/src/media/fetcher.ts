@@ -10,7 +10,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { MediaFetcher } from '../deps';
-import { GatewayError } from '../http/errors';
+import { invalidRequest, type DomainError } from '../errors/domain-error';
 import { sniffImageFormat, type DecodedMedia } from '../translate/media';
 import { isForbiddenAddress } from './address-guard';
 
@@ -160,7 +160,7 @@ async function fetchImage(raw: string, opts: MediaFetcherOptions, signal: AbortS
 }
 
 /** What the client sees: the URL's host and the reason, never resolved addresses or socket errors. */
-function refusal(raw: string, err: unknown, timedOut: boolean): GatewayError {
+function refusal(raw: string, err: unknown, timedOut: boolean): DomainError {
   let where = 'the image URL';
   try {
     where = `the image URL on ${new URL(raw).host}`;
@@ -168,10 +168,7 @@ function refusal(raw: string, err: unknown, timedOut: boolean): GatewayError {
     // keep the generic wording
   }
   const reason = err instanceof FetchRefused ? err.message : timedOut ? 'it did not answer in time' : 'the connection failed';
-  return new GatewayError(400, `The gateway did not fetch ${where}: ${reason}. Send the image as a data: URL instead.`, {
-    param: 'messages',
-    code: timedOut ? 'image_fetch_timeout' : 'invalid_image_url',
-  });
+  return invalidRequest(`The gateway did not fetch ${where}: ${reason}. Send the image as a data: URL instead.`, ['messages'], timedOut ? 'image_fetch_timeout' : 'invalid_image_url');
 }
 
 export function createMediaFetcher(opts: MediaFetcherOptions): MediaFetcher {
@@ -180,7 +177,7 @@ export function createMediaFetcher(opts: MediaFetcherOptions): MediaFetcher {
     async fetchAll(urls, signal) {
       const unique = [...new Set(urls)];
       if (unique.length > maxUrls) {
-        throw new GatewayError(400, `At most ${maxUrls} image URLs are fetched per request.`, { param: 'messages', code: 'too_many_images' });
+        throw invalidRequest(`At most ${maxUrls} image URLs are fetched per request.`, ['messages'], 'too_many_images');
       }
       const entries = await Promise.all(
         unique.map(async (url): Promise<[string, DecodedMedia]> => {

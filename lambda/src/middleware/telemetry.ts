@@ -19,16 +19,6 @@ export interface TelemetryOptions {
 
 const MAX_ERROR_MESSAGE = 300;
 
-/** The request's telemetry; routes used without the middleware (unit tests) get a throwaway one. */
-export function requestTelemetry(c: Context<AppEnv>): RequestTelemetry {
-  let t = c.get('telemetry');
-  if (!t) {
-    t = new RequestTelemetry();
-    c.set('telemetry', t);
-  }
-  return t;
-}
-
 const round = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : Math.round(ms * 10) / 10);
 
 export function telemetry(options: TelemetryOptions): MiddlewareHandler<AppEnv> {

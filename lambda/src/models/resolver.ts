@@ -7,7 +7,7 @@
  * names) wait, and then for a short, bounded time.
  */
 import { capabilitiesFor, foundationModelId, type ModelCapabilities } from '../models/capabilities';
-import { GatewayError, invalidRequest } from '../http/errors';
+import { DomainError, invalidRequest } from '../errors/domain-error';
 import type { CatalogView } from './catalog-cache';
 import type { CatalogEntry, ModelKind } from './catalog-entries';
 
@@ -84,7 +84,7 @@ export function createResolver(options: ResolverOptions): ModelResolver {
   const catalog = options.catalog;
 
   const notAllowed = (name: string) =>
-    new GatewayError(403, `The model '${name}' is not enabled on this gateway.`, { param: 'model', code: 'model_not_allowed' });
+    new DomainError('forbidden', `The model '${name}' is not enabled on this gateway.`, ['model'], 'model_not_allowed');
 
   function fromEntry(requested: string, entry: CatalogEntry, kind: ModelKind): ResolvedModel {
     if (!isEntryAllowed(entry, allow)) throw notAllowed(requested);
@@ -124,16 +124,13 @@ export function createResolver(options: ResolverOptions): ModelResolver {
       if (entry) return fromEntry(name, entry, kind);
       if (looksLikeBedrockId(target)) return passThrough(name, target);
       if (!loaded) {
-        throw new GatewayError(503, `The model '${name}' is not a Bedrock model id, and the model catalog that could explain it is unavailable right now.`, {
-          param: 'model',
-          code: 'model_catalog_unavailable',
-          retryAfterSeconds: 5,
-        });
+        const message = `The model '${name}' is not a Bedrock model id, and the model catalog that could explain it is unavailable right now.`;
+        throw new DomainError('unavailable', message, ['model'], 'model_catalog_unavailable', 5);
       }
       const message = `The model '${name}' does not exist or is not available on this gateway. GET /models lists the models you can use.`;
       // The embeddings contract names an unknown model as a bad request field; chat follows OpenAI (404).
       if (kind === 'embedding') throw invalidRequest(message, 'model', 'model_not_found');
-      throw new GatewayError(404, message, { param: 'model', code: 'model_not_found' });
+      throw new DomainError('not_found', message, ['model'], 'model_not_found');
     },
   };
 }

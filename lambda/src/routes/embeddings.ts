@@ -7,15 +7,15 @@ import { foundationModelId } from '../models/capabilities';
 import type { AppDeps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { readJson } from '../http/body';
-import { invalidRequest } from '../http/errors';
+import { invalidRequest } from '../errors/domain-error';
 import { embeddingsRequestSchema, type EmbeddingsRequest } from '../schema/embeddings';
 import { parseRequest } from '../schema/validate';
 import { embeddingFamilyFor } from '../translate/embeddings/families';
 import { classifyInput, inputTexts } from '../translate/embeddings/inputs';
 import { estimateTokens, toEmbeddingsResponse } from '../translate/embeddings/response';
 import type { EmbeddingOptions } from '../translate/embeddings/types';
-import { requestTelemetry } from '../middleware/telemetry';
-import { upstreamSignal } from './upstream';
+import { requestTelemetry } from '../http/env';
+import { upstreamSignal } from '../pipeline/upstream';
 
 /** Calls in flight per request: enough to hide latency, few enough to stay under Bedrock's rate quotas. */
 export const EMBEDDING_CONCURRENCY = 8;

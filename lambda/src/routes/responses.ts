@@ -1,85 +1,77 @@
 /**
- * POST /responses: the Responses API, served statelessly on the chat translation. The request becomes a
- * Chat Completions request, goes through the chat translators to Converse, and the chat answer (or chunks)
- * becomes a `response` object (or typed Responses events).
+ * POST /responses: the Responses API, served statelessly on the chat pipeline. The adapter turns the request
+ * into a typed chat request (and says how its fields are named); the encoder turns the chat chunks into
+ * typed Responses events, and its last snapshot is the unstreamed `response` object.
  */
-import type { Context } from 'hono';
 import type { AppDeps } from '../deps';
-import type { AppEnv } from '../http/env';
-import { readJson } from '../http/body';
-import { GatewayError } from '../http/errors';
-import { toGatewayError } from '../middleware/errors';
-import { requestTelemetry } from '../middleware/telemetry';
-import { chatRequestSchema } from '../schema/chat';
+import type { GatewayError } from '../http/errors';
+import { chatShapedHandler } from '../pipeline/chat-pipeline';
+import type { ReplyEncoder, SseEvent } from '../pipeline/reply-encoder';
 import { responsesRequestSchema } from '../schema/responses';
 import { parseRequest } from '../schema/validate';
-import { sseResponse } from '../sse';
-import { translateChatRequest } from '../translate/chat-request';
-import { toChatCompletion } from '../translate/chat-response';
-import { ChatStreamTranslator } from '../translate/chat-stream';
-import { unixSeconds } from '../translate/ids';
+import type { ChatCompletionChunk } from '../translate/chat-stream';
+import { replyContext, type ReplyContext } from '../translate/reply';
+import { responsesFieldNames } from '../translate/responses/field-names';
 import { newResponseIds } from '../translate/responses/ids';
-import { withResponsesParams } from '../translate/responses/params';
 import { toChatRequest } from '../translate/responses/request';
-import { echoOf, toResponse } from '../translate/responses/response';
-import { ResponsesStreamTranslator } from '../translate/responses/stream';
-import { checkChatLimits } from '../translate/limits';
-import { fetchRemoteMedia, openUpstreamStream, upstreamSignal } from './upstream';
+import { echoOf, type ResponseEcho } from '../translate/responses/response';
+import { finalResponse, ResponsesStreamTranslator } from '../translate/responses/stream';
+import type { ResponseIds, ResponseObject, ResponseStreamEvent } from '../translate/responses/types';
+
+const asSse = (events: readonly ResponseStreamEvent[]): SseEvent[] => events.map((e) => ({ event: e.type, data: e }));
+
+class ResponsesEncoder implements ReplyEncoder {
+  readonly done = false;
+  private readonly translator: ResponsesStreamTranslator;
+  private response?: ResponseObject;
+
+  constructor(
+    readonly context: ReplyContext,
+    echo: ResponseEcho,
+    ids: ResponseIds,
+  ) {
+    this.translator = new ResponsesStreamTranslator(echo, ids);
+  }
+
+  start(): readonly SseEvent[] {
+    return asSse(this.translator.start());
+  }
+
+  chunk(chunk: ChatCompletionChunk): readonly SseEvent[] {
+    return asSse(this.translator.onChunk(chunk));
+  }
+
+  end(now: number): readonly SseEvent[] {
+    const events = this.translator.end(now);
+    this.response = finalResponse(events);
+    return asSse(events);
+  }
+
+  fail(err: GatewayError): SseEvent {
+    const failed = this.translator.fail(err);
+    return { event: failed.type, data: failed };
+  }
+
+  body(): unknown {
+    return this.response;
+  }
+}
 
 export function responsesHandler(deps: AppDeps) {
-  return async function responses(c: Context<AppEnv>): Promise<Response> {
-    const req = parseRequest(responsesRequestSchema, await readJson(c));
-    const built = toChatRequest(req);
-    const chatReq = withResponsesParams(built.sources, () => parseRequest(chatRequestSchema, built.request));
-    withResponsesParams(built.sources, () => checkChatLimits(chatReq, deps.config.limits));
-    const telemetry = requestTelemetry(c);
-    const model = await deps.models.resolve(req.model, 'chat');
-    c.set('model', model.modelId);
-    const fetchedMedia = await fetchRemoteMedia(c, deps, chatReq, model.caps, 'input');
-    const translation = { modelId: model.modelId, caps: model.caps, fetchedMedia, promptCaching: deps.config.enablePromptCaching };
-    const plan = withResponsesParams(built.sources, () => translateChatRequest(chatReq, translation));
-    const ids = newResponseIds();
-    const echo = echoOf(req);
-    // Whatever the plan tells the way back (dropped or capped tool calls, …) reaches the chat translators
-    // as it does on the chat route. Reasoning always travels as reasoning items here, never as <think> tags.
-    const { input: _input, includeUsage: _includeUsage, streamFromUnstreamed: _unstreamed, ...wayBack } = plan;
-    const base = { ...wayBack, id: ids.id, created: ids.createdAt, model: req.model, thinkTags: false };
-
-    if (!req.stream) {
-      const res = await deps.bedrock.converse(plan.input, upstreamSignal(c, deps.config.upstreamTimeoutMs));
-      telemetry.observeResponse(res);
-      return c.json(toResponse(toChatCompletion(res, base), echo, ids, unixSeconds()));
-    }
-
-    const { events, abort } = await openUpstreamStream(c, deps, plan);
-    const translator = new ResponsesStreamTranslator(new ChatStreamTranslator({ ...base, includeUsage: true }), echo, ids);
-    return sseResponse(
-      c,
-      async (sink) => {
-        sink.signal.addEventListener('abort', () => abort.abort(), { once: true });
-        for (const e of translator.start()) await sink.send(e, e.type);
-        for await (const event of events) {
-          telemetry.observe(event);
-          for (const e of translator.next(event)) await sink.send(e, e.type);
-        }
-        if (!translator.complete) {
-          throw new GatewayError(502, 'The Bedrock stream ended before the model finished.', { type: 'api_error', code: 'upstream_stream_truncated' });
-        }
-        for (const e of translator.end(unixSeconds())) await sink.send(e, e.type);
-      },
-      {
-        done: false,
-        toError: (err) => toGatewayError(err, deps.logger),
-        transport: deps.sseTransport,
-        errorEvent: (err) => {
-          const failed = translator.fail(err);
-          return { event: failed.type, data: failed };
+  return chatShapedHandler(deps, {
+    adapt(body) {
+      const req = parseRequest(responsesRequestSchema, body);
+      const built = toChatRequest(req);
+      return {
+        request: built.request,
+        fieldNames: responsesFieldNames(built.sources),
+        encoder(plan) {
+          const ids = newResponseIds();
+          // Reasoning always travels as reasoning items here, never as <think> tags; usage always ends a response.
+          const context = replyContext(plan, { id: ids.id, created: ids.createdAt, model: req.model, thinkTags: false, includeUsage: true });
+          return new ResponsesEncoder(context, echoOf(req), ids);
         },
-        onError: (err) => {
-          abort.abort();
-          deps.logger.warn('stream ended with an error', { model: model.modelId, error: err instanceof Error ? err.name : String(err) });
-        },
-      },
-    );
-  };
+      };
+    },
+  });
 }

@@ -6,6 +6,10 @@
 import * as z from 'zod';
 import { deferred, keySet, once } from './deferred';
 
+/** What OpenAI accepts as a function name (and Bedrock as a tool name). */
+export const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+export const FUNCTION_NAME_RULE = 'function names must be 1-64 characters of a-z, A-Z, 0-9, _ or -';
+
 /** The schemas, built on the first request that needs them (see ./deferred). */
 function build() {
   const textPart = z.object({ type: z.literal('text'), text: z.string() }).loose();
@@ -72,7 +76,7 @@ function build() {
 
   const functionDef = z
     .object({
-      name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'function names must be 1-64 characters of a-z, A-Z, 0-9, _ or -'),
+      name: z.string().regex(FUNCTION_NAME, FUNCTION_NAME_RULE),
       description: z.string().optional(),
       parameters: z.record(z.string(), z.unknown()).optional(),
       strict: z.boolean().nullish(),

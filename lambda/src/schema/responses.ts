@@ -4,6 +4,7 @@
  * gateway cannot serve gets a 400 that names it (`input[3].type`) rather than a union mismatch.
  */
 import * as z from 'zod';
+import { FUNCTION_NAME, FUNCTION_NAME_RULE } from './chat';
 import { deferred, keySet, once } from './deferred';
 
 /** The schemas, built on the first request that needs them (see ./deferred). */
@@ -55,7 +56,7 @@ function build() {
   const functionToolSchema = z
     .object({
       type: z.literal('function'),
-      name: z.string(),
+      name: z.string().regex(FUNCTION_NAME, FUNCTION_NAME_RULE),
       description: nullishString,
       parameters: z.record(z.string(), z.unknown()).nullish(),
       strict: z.boolean().nullish(),

@@ -1,16 +1,17 @@
 import type { Parser } from './deferred';
-import { invalidRequest } from '../http/errors';
+import { invalidRequest, type FieldPath } from '../errors/domain-error';
 
-/** `['messages', 0, 'content']` → `messages[0].content`, the way OpenAI names params. */
-export function paramPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
-}
-
-/** Parses `body` or throws a 400 that names the first offending field. */
-export function parseRequest<Out>(schema: Parser<Out>, body: unknown): Out {
-  const result = schema.safeParse(body);
+/** Parses `value` or throws a 400 naming the first offending field, under `at` (the value's own place). */
+export function parseAt<Out>(schema: Parser<Out>, value: unknown, at: FieldPath = []): Out {
+  const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const param = paramPath(issue.path);
-  throw invalidRequest(param ? `Invalid value for '${param}': ${issue.message}` : issue.message, param || null, 'invalid_value');
+  const path = [...at, ...issue.path.map((k) => (typeof k === 'number' ? k : String(k)))];
+  if (path.length === 0) throw invalidRequest(issue.message, null, 'invalid_value');
+  throw invalidRequest((field) => `Invalid value for '${field}': ${issue.message}`, path, 'invalid_value');
+}
+
+/** Parses a request body or throws a 400 that names the first offending field. */
+export function parseRequest<Out>(schema: Parser<Out>, body: unknown): Out {
+  return parseAt(schema, body);
 }

@@ -14,7 +14,7 @@ import type {
   ToolConfiguration,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { ModelCapabilities } from '../models/capabilities';
-import { invalidRequest } from '../http/errors';
+import { invalidRequest } from '../errors/domain-error';
 import { isKnownChatKey, type ChatRequest } from '../schema/chat';
 import { applyCachePoints } from './cache-points';
 import type { DecodedMedia } from './media';

@@ -1,8 +1,10 @@
 /**
- * Converse response → `chat.completion`. Pure.
+ * Converse response → `chat.completion`, as the fold of the stream translation (see ./reply.ts). Pure.
  */
-import type { ContentBlock, ConverseResponse } from '@aws-sdk/client-bedrock-runtime';
-import { finishReason, type FinishReason } from './finish-reason';
+import type { ConverseResponse } from '@aws-sdk/client-bedrock-runtime';
+import type { ChatCompletionChunk } from './chat-stream';
+import type { FinishReason } from './finish-reason';
+import { replayChunks, type ReplyContext } from './reply';
 import { toOpenAIUsage, type OpenAIUsage } from './usage';
 
 export interface OpenAIToolCall {
@@ -41,83 +43,72 @@ export interface ChatCompletion {
   usage: OpenAIUsage;
 }
 
-export interface ResponseContext {
-  readonly id: string;
-  readonly created: number;
-  /** The model name the client asked for, echoed back as OpenAI does. */
-  readonly model: string;
-  readonly dropToolCalls?: boolean;
-  readonly maxToolCalls?: number;
-  /** Put reasoning inside `<think>` tags in `content` (for UIs that show it that way). */
-  readonly thinkTags?: boolean;
-  /** The structured-output answer tool (ChatPlan.answerTool): its input is the content. */
-  readonly answerTool?: string;
-  /** Text the gateway prefilled (ChatPlan.contentPrefix); it starts the content. */
-  readonly contentPrefix?: string;
-}
+/** What `toChatCompletion` needs to know: the reply context less the usage switch (always on here). */
+export type ResponseContext = Omit<ReplyContext, 'includeUsage'>;
 
-export interface SplitContent {
-  text: string;
-  /** The structured-output answer (the answer tool's input as JSON), when the model gave one. */
-  answer?: string;
-  reasoning: string;
-  thinking: ThinkingBlock[];
-  toolCalls: OpenAIToolCall[];
-}
+/**
+ * Chat chunks folded into one `chat.completion`: the content, reasoning and each tool call's arguments
+ * concatenated in arrival order, the last list of reasoning blocks, the finish reason and usage.
+ */
+export class ChatCompletionFold {
+  private content = '';
+  private reasoning = '';
+  private signature?: string;
+  private thinking?: ThinkingBlock[];
+  private readonly toolCalls: OpenAIToolCall[] = [];
+  private finish: FinishReason = 'stop';
+  private usage?: OpenAIUsage;
 
-/** All text blocks are kept, in order; reasoning never mixes into content. */
-export function splitContent(blocks: readonly ContentBlock[], ctx: Pick<ResponseContext, 'dropToolCalls' | 'maxToolCalls' | 'answerTool'>): SplitContent {
-  const out: SplitContent = { text: '', reasoning: '', thinking: [], toolCalls: [] };
-  for (const block of blocks) {
-    if (block.text !== undefined) out.text += block.text;
-    else if (block.reasoningContent?.reasoningText) {
-      const { text = '', signature } = block.reasoningContent.reasoningText;
-      out.reasoning += text;
-      out.thinking.push({ type: 'thinking', thinking: text, ...(signature ? { signature } : {}) });
-    } else if (block.reasoningContent?.redactedContent) {
-      out.thinking.push({ type: 'redacted_thinking', data: Buffer.from(block.reasoningContent.redactedContent).toString('base64') });
-    } else if (block.toolUse && ctx.answerTool !== undefined && block.toolUse.name === ctx.answerTool) {
-      out.answer = (out.answer ?? '') + JSON.stringify(block.toolUse.input ?? {});
-    } else if (block.toolUse && !ctx.dropToolCalls && (ctx.maxToolCalls === undefined || out.toolCalls.length < ctx.maxToolCalls)) {
-      out.toolCalls.push({
-        id: block.toolUse.toolUseId ?? '',
-        type: 'function',
-        function: { name: block.toolUse.name ?? '', arguments: JSON.stringify(block.toolUse.input ?? {}) },
-      });
+  add(chunk: ChatCompletionChunk): void {
+    if (chunk.usage) this.usage = chunk.usage;
+    const choice = chunk.choices[0];
+    if (!choice) return;
+    const { delta } = choice;
+    if (delta.content) this.content += delta.content;
+    if (delta.reasoning_content) this.reasoning += delta.reasoning_content;
+    if (delta.reasoning_signature) this.signature ??= delta.reasoning_signature;
+    if (delta.thinking_blocks) this.thinking = delta.thinking_blocks;
+    for (const call of delta.tool_calls ?? []) {
+      const folded = (this.toolCalls[call.index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
+      if (call.id) folded.id = call.id;
+      if (call.function.name) folded.function.name = call.function.name;
+      folded.function.arguments += call.function.arguments;
     }
+    if (choice.finish_reason) this.finish = choice.finish_reason;
   }
-  return out;
+
+  result(ctx: Pick<ReplyContext, 'id' | 'created' | 'model'>): ChatCompletion {
+    const toolCalls = this.toolCalls.filter(Boolean);
+    return {
+      id: ctx.id,
+      object: 'chat.completion',
+      created: ctx.created,
+      model: ctx.model,
+      system_fingerprint: null,
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: this.content === '' && toolCalls.length ? null : this.content,
+            refusal: null,
+            ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+            ...(this.reasoning ? { reasoning_content: this.reasoning } : {}),
+            ...(this.signature ? { reasoning_signature: this.signature } : {}),
+            ...(this.thinking?.length ? { thinking_blocks: this.thinking } : {}),
+          },
+          finish_reason: this.finish,
+          logprobs: null,
+        },
+      ],
+      usage: this.usage ?? toOpenAIUsage(undefined),
+    };
+  }
 }
 
+/** A Converse response → `chat.completion`: the fold of what the same answer streamed would have sent. */
 export function toChatCompletion(res: ConverseResponse, ctx: ResponseContext): ChatCompletion {
-  const parts = splitContent(res.output?.message?.content ?? [], ctx);
-  const signature = parts.thinking.find((b) => b.signature)?.signature;
-  // The answer tool's input is the whole answer: text the model wrote around the call is not JSON.
-  const text = parts.answer ?? (ctx.contentPrefix ?? '') + parts.text;
-  let content: string | null = text === '' && parts.toolCalls.length ? null : text;
-  if (ctx.thinkTags && parts.reasoning) content = `<think>${parts.reasoning}</think>${content ?? ''}`;
-  return {
-    id: ctx.id,
-    object: 'chat.completion',
-    created: ctx.created,
-    model: ctx.model,
-    system_fingerprint: null,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content,
-          refusal: null,
-          ...(parts.toolCalls.length ? { tool_calls: parts.toolCalls } : {}),
-          ...(parts.reasoning && !ctx.thinkTags ? { reasoning_content: parts.reasoning } : {}),
-          ...(signature && !ctx.thinkTags ? { reasoning_signature: signature } : {}),
-          ...(parts.thinking.length ? { thinking_blocks: parts.thinking } : {}),
-        },
-        finish_reason: finishReason(res.stopReason, parts.toolCalls.length > 0),
-        logprobs: null,
-      },
-    ],
-    usage: toOpenAIUsage(res.usage),
-  };
+  const fold = new ChatCompletionFold();
+  replayChunks(res, { ...ctx, includeUsage: true }, (chunk) => fold.add(chunk));
+  return fold.result(ctx);
 }

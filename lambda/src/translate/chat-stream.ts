@@ -5,6 +5,7 @@
  */
 import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { ThinkingBlock } from './chat-response';
+import type { ReplyContext } from './reply';
 import { finishReason, type FinishReason } from './finish-reason';
 import { toOpenAIUsage, type OpenAIUsage } from './usage';
 
@@ -32,19 +33,8 @@ export interface ChatCompletionChunk {
   usage?: OpenAIUsage | null;
 }
 
-export interface StreamContext {
-  readonly id: string;
-  readonly created: number;
-  readonly model: string;
-  readonly includeUsage: boolean;
-  readonly dropToolCalls?: boolean;
-  readonly maxToolCalls?: number;
-  readonly thinkTags?: boolean;
-  /** The structured-output answer tool: its input fragments are streamed as content. */
-  readonly answerTool?: string;
-  /** Text the gateway prefilled: the first chunk carries it as content. */
-  readonly contentPrefix?: string;
-}
+/** How this request's answer is read back: `ReplyContext` (translate/reply.ts) under its older name. */
+export type StreamContext = ReplyContext;
 
 export class ChatStreamTranslator {
   /** Bedrock content block index → OpenAI tool call index (dense, from 0). */
@@ -58,8 +48,14 @@ export class ChatStreamTranslator {
   private readonly reasoningText = new Map<number, string>();
   private readonly thinkingBlocks: ThinkingBlock[] = [];
   private finished = false;
+  /**
+   * With a structured-output answer tool, text outside it is held back: once the tool is called its input
+   * is the whole answer (text around it would break the JSON), and if it never is, the text is the answer.
+   */
+  private heldText = '';
+  private answered = false;
 
-  constructor(private readonly ctx: StreamContext) {}
+  constructor(private readonly ctx: ReplyContext) {}
 
   /** Chunks for one upstream event (usually exactly one, sometimes none). */
   next(event: ConverseStreamOutput): ChatCompletionChunk[] {
@@ -69,6 +65,8 @@ export class ChatStreamTranslator {
       const block = event.contentBlockStart.contentBlockIndex ?? 0;
       if (this.ctx.answerTool !== undefined && name === this.ctx.answerTool) {
         this.answerBlocks.add(block);
+        this.answered = true;
+        this.heldText = '';
         return [...this.start(), ...this.closeThinking()];
       }
       if (this.ctx.dropToolCalls || (this.ctx.maxToolCalls !== undefined && this.toolCalls >= this.ctx.maxToolCalls)) return [];
@@ -80,7 +78,9 @@ export class ChatStreamTranslator {
     if (event.messageStop) {
       this.finished = true;
       const reason = finishReason(event.messageStop.stopReason, this.toolCalls > 0);
-      return [...this.start(), ...this.closeThinking(), this.chunk({}, reason)];
+      const held = this.heldText ? [this.chunk({ content: this.heldText })] : [];
+      this.heldText = '';
+      return [...this.start(), ...this.closeThinking(), ...held, this.chunk({}, reason)];
     }
     if (event.metadata && this.ctx.includeUsage) {
       return [{ ...this.base(), choices: [], usage: toOpenAIUsage(event.metadata.usage) }];
@@ -96,6 +96,10 @@ export class ChatStreamTranslator {
   private delta(block: number, delta: NonNullable<NonNullable<ConverseStreamOutput['contentBlockDelta']>['delta']>): ChatCompletionChunk[] {
     if (delta.text !== undefined) {
       if (delta.text === '') return [];
+      if (this.ctx.answerTool !== undefined) {
+        if (!this.answered) this.heldText += delta.text;
+        return this.closeThinking();
+      }
       return [...this.closeThinking(), this.chunk({ content: delta.text })];
     }
     if (delta.toolUse) {

@@ -4,14 +4,14 @@
  * no upstream call. Pure: sizes come from the base64 length, nothing is decoded here.
  */
 import type { RequestLimits } from '../config';
-import { GatewayError } from '../http/errors';
+import { invalidRequest, type DomainError } from '../errors/domain-error';
 import type { ChatRequest } from '../schema/chat';
 import type { DecodedMedia } from './media';
 
 const MIB = 1024 * 1024;
 
-function tooLarge(message: string, param: string, code: string): GatewayError {
-  return new GatewayError(400, message, { param, code });
+function tooLarge(message: string, param: string, code: string): DomainError {
+  return invalidRequest(message, param, code);
 }
 
 const mib = (bytes: number): string => `${(bytes / MIB).toFixed(2).replace(/\.?0+$/, '')} MB`;

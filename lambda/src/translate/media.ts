@@ -4,7 +4,7 @@
  * caught here instead of upstream.
  */
 import type { DocumentFormat, ImageFormat } from '@aws-sdk/client-bedrock-runtime';
-import { invalidRequest } from '../http/errors';
+import { invalidRequest } from '../errors/domain-error';
 
 export interface DecodedMedia {
   readonly mimeType: string;

@@ -5,7 +5,7 @@
  */
 import type { ContentBlock, Message, SystemContentBlock, ToolResultContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import type { ModelCapabilities } from '../models/capabilities';
-import { invalidRequest } from '../http/errors';
+import { invalidRequest } from '../errors/domain-error';
 import type { CacheMarked, ChatMessage, UserContentPart } from '../schema/chat';
 import { cachePointFor } from './cache-points';
 import { decodeBase64, decodeDataUrl, documentFormat, documentName, imageFormat, type DecodedMedia } from './media';

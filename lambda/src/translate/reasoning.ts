@@ -3,7 +3,7 @@
  */
 import type { InferenceConfiguration, Message } from '@aws-sdk/client-bedrock-runtime';
 import type { ModelCapabilities } from '../models/capabilities';
-import { invalidRequest } from '../http/errors';
+import { invalidRequest } from '../errors/domain-error';
 
 export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
 type ActiveEffort = 'low' | 'medium' | 'high' | 'xhigh' | 'max';

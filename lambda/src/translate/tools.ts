@@ -3,7 +3,7 @@
  */
 import type { Message, Tool, ToolChoice, ToolConfiguration } from '@aws-sdk/client-bedrock-runtime';
 import type { ModelCapabilities, ToolChoiceMode } from '../models/capabilities';
-import { invalidRequest } from '../http/errors';
+import { invalidRequest } from '../errors/domain-error';
 import type { CacheMarked, ChatRequest } from '../schema/chat';
 import { cachePointFor } from './cache-points';
 import { normaliseSchema } from './structured-output';

@@ -1,6 +1,8 @@
 /**
- * A Converse response replayed as ConverseStream events, for models that cannot stream tool use: the
- * client still gets a well-formed stream, just in one burst.
+ * A Converse response replayed as ConverseStream events. Models that cannot stream tool use are called
+ * unstreamed and replayed, so the client still gets a well-formed stream, in one burst; and every
+ * unstreamed answer is the fold of the stream translation over these events (`translate/reply.ts`), so
+ * streamed and unstreamed answers agree by construction. Every content block kind must therefore appear.
  */
 import type { ConverseResponse, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 
@@ -18,6 +20,8 @@ export function* responseAsEvents(res: ConverseResponse): Generator<ConverseStre
       const { text, signature } = block.reasoningContent.reasoningText;
       if (text) yield { contentBlockDelta: { contentBlockIndex, delta: { reasoningContent: { text } } } };
       if (signature) yield { contentBlockDelta: { contentBlockIndex, delta: { reasoningContent: { signature } } } };
+    } else if (block.reasoningContent?.redactedContent) {
+      yield { contentBlockDelta: { contentBlockIndex, delta: { reasoningContent: { redactedContent: block.reasoningContent.redactedContent } } } };
     } else continue;
     yield { contentBlockStop: { contentBlockIndex } };
   }

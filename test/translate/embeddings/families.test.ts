@@ -1,4 +1,4 @@
-import { GatewayError } from '../../../lambda/src/http/errors';
+import { clientErrorOf } from '../../support/client-error';
 import { cohereV3, cohereV4 } from '../../../lambda/src/translate/embeddings/cohere';
 import { embeddingFamilyFor } from '../../../lambda/src/translate/embeddings/families';
 import { nova } from '../../../lambda/src/translate/embeddings/nova';
@@ -69,7 +69,8 @@ describe('validation', () => {
       family.validate(options);
       return undefined;
     } catch (err) {
-      if (err instanceof GatewayError) return { param: err.param, status: err.status };
+      const e = clientErrorOf(err);
+      if (e) return { param: e.param, status: e.status };
       throw err;
     }
   }
@@ -122,6 +123,12 @@ describe('response bodies', () => {
     ['Nova with a non-numeric vector', nova, { embeddings: [{ embedding: ['a'] }] }, 1],
     ['a non-object body', titanV1, 'oops', 1],
   ])('%s is an upstream error (502)', (_, family, body, count) => {
-    expect(() => family.response(body, count)).toThrow(expect.objectContaining({ status: 502, code: 'upstream_error' }));
+    let thrown: unknown;
+    try {
+      family.response(body, count);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(clientErrorOf(thrown)).toEqual(expect.objectContaining({ status: 502, code: 'upstream_error' }));
   });
 });

@@ -1,5 +1,5 @@
 import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
-import { GatewayError } from '../../../lambda/src/http/errors';
+import { clientErrorOf } from '../../support/client-error';
 import { classifyInput, inputTexts, MAX_INPUTS } from '../../../lambda/src/translate/embeddings/inputs';
 
 function param(fn: () => unknown): string | null | undefined {
@@ -7,7 +7,8 @@ function param(fn: () => unknown): string | null | undefined {
     fn();
     return undefined;
   } catch (err) {
-    if (err instanceof GatewayError && err.status === 400) return err.param;
+    const e = clientErrorOf(err);
+    if (e && e.status === 400) return e.param;
     throw err;
   }
 }

@@ -1,9 +1,11 @@
-import { GatewayError } from '../../../lambda/src/http/errors';
+import { DomainError, formatPath, parsePath } from '../../../lambda/src/errors/domain-error';
+import type { GatewayError } from '../../../lambda/src/http/errors';
+import { fromDomainError } from '../../../lambda/src/http/render-error';
 import { chatRequestSchema } from '../../../lambda/src/schema/chat';
 import { responsesRequestSchema } from '../../../lambda/src/schema/responses';
 import { parseRequest } from '../../../lambda/src/schema/validate';
+import { responsesField, responsesFieldNames } from '../../../lambda/src/translate/responses/field-names';
 import { REDACTED_PREFIX } from '../../../lambda/src/translate/responses/input';
-import { responsesParam, withResponsesParams } from '../../../lambda/src/translate/responses/params';
 import { toChatRequest } from '../../../lambda/src/translate/responses/request';
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -11,16 +13,21 @@ const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 function build(body: Record<string, unknown>) {
   const req = parseRequest(responsesRequestSchema, { model: MODEL, ...body });
   const built = toChatRequest(req);
-  // Whatever is built must be a valid chat request: the chat schema is the contract.
-  const chat = withResponsesParams(built.sources, () => parseRequest(chatRequestSchema, built.request));
-  return { chat, built };
+  // The typed chat request must still be one the chat schema accepts: the chat API is the contract.
+  try {
+    return { chat: parseRequest(chatRequestSchema, built.request), built };
+  } catch (err) {
+    throw err instanceof DomainError ? fromDomainError(err, responsesFieldNames(built.sources)) : err;
+  }
 }
 
+/** The error as the HTTP boundary renders it. */
 function rejection(body: Record<string, unknown>): GatewayError {
   try {
     build(body);
   } catch (err) {
-    if (err instanceof GatewayError) return err;
+    if (err instanceof DomainError) return fromDomainError(err);
+    if (err instanceof Error && 'status' in err) return err as GatewayError;
     throw err;
   }
   throw new Error('expected a 400');
@@ -264,7 +271,7 @@ describe('what the gateway cannot serve is a 400 naming the param', () => {
 
 describe('chat params are renamed to the Responses params the client sent', () => {
   const sources = {
-    messages: [{ at: 'instructions' }, { at: 'input[0]' }, { at: 'input[2]', toolCalls: ['input[2]', 'input[3]'] }, { at: 'input[4]', contentField: 'output' }],
+    messages: [{ at: ['instructions'] }, { at: ['input', 0] }, { at: ['input', 2], toolCalls: [['input', 2], ['input', 3]] }, { at: ['input', 4], contentField: 'output' }],
     tools: [2, 5],
   };
   it.each([
@@ -282,6 +289,6 @@ describe('chat params are renamed to the Responses params the client sent', () =
     ['tool_choice', 'tool_choice'],
     ['temperature', 'temperature'],
   ])('%s → %s', (chat, expected) => {
-    expect(responsesParam(chat, sources)).toBe(expected);
+    expect(formatPath(responsesField(parsePath(chat), sources))).toBe(expected);
   });
 });

@@ -1,9 +1,9 @@
 import type { ConverseResponse } from '@aws-sdk/client-bedrock-runtime';
 import { GatewayError } from '../../../lambda/src/http/errors';
 import { responsesRequestSchema } from '../../../lambda/src/schema/responses';
-import { toChatCompletion } from '../../../lambda/src/translate/chat-response';
 import { REDACTED_PREFIX } from '../../../lambda/src/translate/responses/input';
-import { echoOf, failureOf, toResponse } from '../../../lambda/src/translate/responses/response';
+import { echoOf, failureOf } from '../../../lambda/src/translate/responses/response';
+import { toResponse } from '../../../lambda/src/translate/responses/stream';
 import type { ResponseIds } from '../../../lambda/src/translate/responses/types';
 
 function ids(): ResponseIds {
@@ -15,8 +15,7 @@ const echo = echoOf(responsesRequestSchema.parse({ model: 'claude', input: 'x' }
 
 function respond(res: Partial<ConverseResponse>) {
   const converse: ConverseResponse = { output: { message: { role: 'assistant', content: [] } }, stopReason: 'end_turn', usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 }, metrics: { latencyMs: 1 }, ...res };
-  const completion = toChatCompletion(converse, { id: 'resp_1', created: 1000, model: 'claude', thinkTags: false });
-  return toResponse(completion, echo, ids(), 2000);
+  return toResponse(converse, { id: 'resp_1', created: 1000, model: 'claude', thinkTags: false }, echo, ids(), 2000);
 }
 
 const content = (blocks: NonNullable<NonNullable<ConverseResponse['output']>['message']>['content']) => ({ output: { message: { role: 'assistant' as const, content: blocks } } });

@@ -2,11 +2,10 @@ import type { ContentBlock, ConverseResponse, ConverseStreamOutput } from '@aws-
 import { ResponseStream } from 'openai/lib/responses/ResponseStream';
 import { GatewayError } from '../../../lambda/src/http/errors';
 import { responsesRequestSchema } from '../../../lambda/src/schema/responses';
-import { toChatCompletion } from '../../../lambda/src/translate/chat-response';
 import { ChatStreamTranslator, type ChatCompletionChunk } from '../../../lambda/src/translate/chat-stream';
 import { REDACTED_PREFIX } from '../../../lambda/src/translate/responses/input';
-import { echoOf, toResponse } from '../../../lambda/src/translate/responses/response';
-import { ResponsesStreamTranslator } from '../../../lambda/src/translate/responses/stream';
+import { echoOf } from '../../../lambda/src/translate/responses/response';
+import { ResponsesStreamTranslator, toResponse } from '../../../lambda/src/translate/responses/stream';
 import type { LifecycleEvent, ResponseIds, ResponseStreamEvent } from '../../../lambda/src/translate/responses/types';
 import { responseAsEvents } from '../../../lambda/src/translate/unstreamed';
 import { TEXT_MESSAGE_EVENTS } from '../../support/responses-events';
@@ -19,8 +18,22 @@ function ids(): ResponseIds {
 const echo = echoOf(responsesRequestSchema.parse({ model: 'claude', input: 'x' }));
 const USAGE = { inputTokens: 10, outputTokens: 5, totalTokens: 15, cacheReadInputTokens: 2 };
 
-function translator(): ResponsesStreamTranslator {
-  return new ResponsesStreamTranslator(new ChatStreamTranslator({ id: 'resp_1', created: 1000, model: 'claude', includeUsage: true, thinkTags: false }), echo, ids());
+const CONTEXT = { id: 'resp_1', created: 1000, model: 'claude', includeUsage: true, thinkTags: false };
+
+/** Bedrock events → chat chunks → Responses events, as the pipeline wires the two translators. */
+function translator() {
+  const chat = new ChatStreamTranslator(CONTEXT);
+  const responses = new ResponsesStreamTranslator(echo, ids());
+  return {
+    start: () => responses.start(),
+    next: (event: ConverseStreamOutput) => chat.next(event).flatMap((chunk) => responses.onChunk(chunk)),
+    end: (now: number) => responses.end(now),
+    fail: (err: GatewayError) => responses.fail(err),
+    onChunk: (chunk: ChatCompletionChunk) => responses.onChunk(chunk),
+    get complete() {
+      return chat.complete;
+    },
+  };
 }
 
 function converse(blocks: ContentBlock[], stopReason: ConverseResponse['stopReason'] = 'end_turn'): ConverseResponse {
@@ -101,7 +114,7 @@ describe('Responses stream state machine', () => {
       'response.output_item.done',
       'response.completed',
     ]);
-    const unstreamed = toResponse(toChatCompletion(converse(blocks, 'tool_use'), { id: 'resp_1', created: 1000, model: 'claude', thinkTags: false }), echo, ids(), 2000);
+    const unstreamed = toResponse(converse(blocks, 'tool_use'), CONTEXT, echo, ids(), 2000);
     expect(last(events).response).toEqual(unstreamed);
     expect(last(events).response.output[0]).toEqual({ type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'Need the weather.' }], encrypted_content: 'SIG-A' });
     const { final } = await throughSdk(events);

@@ -8,7 +8,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
-import type { SseTransport } from '../../sse';
+import type { SseTransport } from '../../http/sse';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { SSEStreamingApi } from 'hono/streaming';
 

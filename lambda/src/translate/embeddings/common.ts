@@ -2,7 +2,7 @@
  * Checks shared by the embedding families: option values a model cannot honour are the client's 400,
  * response bodies of an unexpected shape are an upstream fault (502), never a crash.
  */
-import { GatewayError, invalidRequest } from '../../http/errors';
+import { DomainError, invalidRequest } from '../../errors/domain-error';
 import type { EmbeddingOptions } from './types';
 
 type OptionName = keyof EmbeddingOptions;
@@ -36,8 +36,8 @@ export function checkChoice(name: OptionName, value: string | undefined, allowed
   }
 }
 
-export function upstreamShape(what: string): GatewayError {
-  return new GatewayError(502, `Bedrock returned an embedding response of an unexpected shape (${what}).`, { type: 'api_error', code: 'upstream_error' });
+export function upstreamShape(what: string): DomainError {
+  return new DomainError('upstream_invalid', `Bedrock returned an embedding response of an unexpected shape (${what}).`, null, 'upstream_error');
 }
 
 export function asVector(value: unknown, what: string): number[] {

@@ -3,7 +3,7 @@
  * embedding models use), loaded on first use only: the encoding is over a megabyte to parse and most
  * callers send strings.
  */
-import { invalidRequest } from '../../http/errors';
+import { invalidRequest } from '../../errors/domain-error';
 
 /** OpenAI's own per-request ceiling. */
 export const MAX_INPUTS = 2048;

@@ -3,23 +3,22 @@
  * mapping (role merging, tool-result pairing, images, documents, thinking round-trip), so none of that is
  * repeated here.
  */
-import { invalidRequest } from '../../http/errors';
+import { invalidRequest, type FieldPath } from '../../errors/domain-error';
 import type { ChatMessage, UserContentPart } from '../../schema/chat';
-import type { Parser } from '../../schema/deferred';
 import { functionCallItem, functionCallOutputItem, messageItem, reasoningItem, type MessageItem, type ReasoningItem } from '../../schema/responses';
-import { paramPath } from '../../schema/validate';
+import { parseAt } from '../../schema/validate';
 
 /** Marks `encrypted_content` that carries Bedrock's redacted reasoning (base64) rather than a signature. */
 export const REDACTED_PREFIX = 'bedrock-redacted:';
 
 /** Where a chat message came from, so chat-side errors can name the Responses param. */
 export interface MessageSource {
-  /** `input[3]` or `instructions`. */
-  readonly at: string;
+  /** `['input', 3]` or `['instructions']`. */
+  readonly at: FieldPath;
   /** The field the chat message's `content` came from (`output` for function_call_output items). */
   readonly contentField?: string;
-  /** For assistant messages: the `input[i]` of each merged function_call, by tool_calls index. */
-  readonly toolCalls?: readonly string[];
+  /** For assistant messages: the `['input', i]` of each merged function_call, by tool_calls index. */
+  readonly toolCalls?: readonly FieldPath[];
 }
 
 export interface TranslatedInput {
@@ -31,27 +30,18 @@ type AssistantMessage = Extract<ChatMessage, { role: 'assistant' }>;
 type TextPart = { type: 'text'; text: string };
 type ThinkingBlock = NonNullable<AssistantMessage['thinking_blocks']>[number];
 
-/** Parses one item with its schema; errors name the item (`input[2].call_id`). */
-export function parseAt<Out>(schema: Parser<Out>, value: unknown, at: string): Out {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const param = `${at}${issue.path.length ? (typeof issue.path[0] === 'number' ? '' : '.') + paramPath(issue.path) : ''}`;
-  throw invalidRequest(`Invalid value for '${param}': ${issue.message}`, param, 'invalid_value');
-}
-
 const STATEFUL_ITEMS: Readonly<Record<string, string>> = {
   item_reference: 'Item references need stored responses; this gateway is stateless. Send the full item instead.',
 };
 
-function unsupportedItem(type: string, at: string): never {
+function unsupportedItem(type: string, at: FieldPath): never {
   const message =
     STATEFUL_ITEMS[type] ??
     `Input items of type '${type}' are not supported: this gateway serves messages, function calls, function call outputs and reasoning items.`;
-  throw invalidRequest(message, `${at}.type`, 'unsupported_input_item');
+  throw invalidRequest(message, [...at, 'type'], 'unsupported_input_item');
 }
 
-function userPart(part: Exclude<MessageItem['content'], string>[number], at: string): UserContentPart {
+function userPart(part: Exclude<MessageItem['content'], string>[number], at: FieldPath): UserContentPart {
   switch (part.type) {
     case 'input_text':
     case 'output_text':
@@ -62,26 +52,26 @@ function userPart(part: Exclude<MessageItem['content'], string>[number], at: str
       if (part.image_url) return { type: 'image_url', image_url: { url: part.image_url } };
       throw invalidRequest(
         part.file_id ? 'Uploaded file ids are not supported; send image_url as a data: URL or an http(s) URL.' : 'input_image needs an image_url.',
-        `${at}.${part.file_id ? 'file_id' : 'image_url'}`,
+        [...at, part.file_id ? 'file_id' : 'image_url'],
         'unsupported_content',
       );
     case 'input_file':
       if (part.file_data) return { type: 'file', file: { file_data: part.file_data, ...(part.filename ? { filename: part.filename } : {}) } };
       throw invalidRequest(
         'input_file needs file_data (a base64 data: URL); file_id and file_url are not supported by this gateway.',
-        `${at}.${part.file_id ? 'file_id' : part.file_url ? 'file_url' : 'file_data'}`,
+        [...at, part.file_id ? 'file_id' : part.file_url ? 'file_url' : 'file_data'],
         'unsupported_content',
       );
   }
 }
 
 /** Text-only content (system, developer and assistant messages). */
-function textParts(content: MessageItem['content'], at: string, role: string): TextPart[] {
+function textParts(content: MessageItem['content'], at: FieldPath, role: string): TextPart[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   return content.map((part, j) => {
     if (part.type === 'input_text' || part.type === 'output_text') return { type: 'text', text: part.text };
     if (part.type === 'refusal') return { type: 'text', text: part.refusal };
-    throw invalidRequest(`${role} messages take text only; '${part.type}' is allowed in user messages.`, `${at}.content[${j}].type`, 'unsupported_content');
+    throw invalidRequest(`${role} messages take text only; '${part.type}' is allowed in user messages.`, [...at, 'content', j, 'type'], 'unsupported_content');
   });
 }
 
@@ -96,11 +86,11 @@ function thinkingBlock(item: ReasoningItem): ThinkingBlock | undefined {
 }
 
 export function translateInput(input: string | ReadonlyArray<Record<string, unknown>>): TranslatedInput {
-  if (typeof input === 'string') return { messages: [{ role: 'user', content: input }], sources: [{ at: 'input' }] };
+  if (typeof input === 'string') return { messages: [{ role: 'user', content: input }], sources: [{ at: ['input'] }] };
   const messages: ChatMessage[] = [];
   const sources: MessageSource[] = [];
   /** The assistant message that function_call items still join (the latest one, until another role speaks). */
-  let open: { msg: AssistantMessage; calls: string[] } | null = null;
+  let open: { msg: AssistantMessage; calls: FieldPath[] } | null = null;
   /** Reasoning waits for the assistant output it belongs to. */
   let thinking: ThinkingBlock[] = [];
 
@@ -108,9 +98,9 @@ export function translateInput(input: string | ReadonlyArray<Record<string, unkn
     messages.push(msg);
     sources.push(source);
   };
-  const assistant = (content: string | null, at: string): { msg: AssistantMessage; calls: string[] } => {
+  const assistant = (content: string | null, at: FieldPath): { msg: AssistantMessage; calls: FieldPath[] } => {
     const msg: AssistantMessage = { role: 'assistant', content, ...(thinking.length ? { thinking_blocks: thinking } : {}) };
-    const calls: string[] = [];
+    const calls: FieldPath[] = [];
     thinking = [];
     add(msg, { at, toolCalls: calls });
     open = { msg, calls };
@@ -124,7 +114,7 @@ export function translateInput(input: string | ReadonlyArray<Record<string, unkn
   };
 
   input.forEach((raw, i) => {
-    const at = `input[${i}]`;
+    const at: FieldPath = ['input', i];
     const type = typeof raw.type === 'string' ? raw.type : 'role' in raw ? 'message' : undefined;
     switch (type) {
       case 'message': {
@@ -132,7 +122,7 @@ export function translateInput(input: string | ReadonlyArray<Record<string, unkn
         if (item.role === 'assistant') {
           assistant(textParts(item.content, at, 'Assistant').map((p) => p.text).join(''), at);
         } else if (item.role === 'user') {
-          const content = typeof item.content === 'string' ? item.content : item.content.map((p, j) => userPart(p, `${at}.content[${j}]`));
+          const content = typeof item.content === 'string' ? item.content : item.content.map((p, j) => userPart(p, [...at, 'content', j]));
           otherRole({ role: 'user', content }, { at });
         } else {
           const role = item.role;
@@ -156,7 +146,7 @@ export function translateInput(input: string | ReadonlyArray<Record<string, unkn
             ? item.output
             : item.output.map((part, j): TextPart => {
                 if (part.type === 'input_text') return { type: 'text', text: part.text };
-                throw invalidRequest('Function call outputs take text only through this gateway.', `${at}.output[${j}].type`, 'unsupported_content');
+                throw invalidRequest('Function call outputs take text only through this gateway.', [...at, 'output', j, 'type'], 'unsupported_content');
               });
         otherRole({ role: 'tool', tool_call_id: item.call_id, content }, { at, contentField: 'output' });
         break;
@@ -167,7 +157,7 @@ export function translateInput(input: string | ReadonlyArray<Record<string, unkn
         break;
       }
       case undefined:
-        throw invalidRequest('Each input item needs a type (or a role, for messages).', `${at}.type`, 'invalid_value');
+        throw invalidRequest('Each input item needs a type (or a role, for messages).', [...at, 'type'], 'invalid_value');
       default:
         unsupportedItem(type, at);
     }

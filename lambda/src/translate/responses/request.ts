@@ -1,17 +1,19 @@
 /**
- * A validated Responses request → a Chat Completions request. Pure. Everything after this point (model
+ * A validated Responses request → a typed Chat Completions request. Pure. Everything after this point (model
  * capabilities, tools, reasoning, structured output, caching, media) is the chat translation's job, so the
  * Responses API gains whatever the chat path supports without a second copy of the mapping.
  */
-import { invalidRequest } from '../../http/errors';
+import { invalidRequest } from '../../errors/domain-error';
+import { isKnownChatKey, type ChatRequest } from '../../schema/chat';
 import { functionToolSchema, isKnownResponsesKey, type FunctionTool, type ResponsesRequest, type TextFormat } from '../../schema/responses';
-import { parseAt, translateInput } from './input';
-import type { ParamSources } from './params';
+import { parseAt } from '../../schema/validate';
+import type { FieldSources } from './field-names';
+import { translateInput } from './input';
 
 export interface ChatBuild {
-  /** Still to be validated with the chat schema. */
-  readonly request: Record<string, unknown>;
-  readonly sources: ParamSources;
+  readonly request: ChatRequest;
+  /** Where each chat field came from, so errors raised on the chat request name the Responses field. */
+  readonly sources: FieldSources;
 }
 
 const STATELESS = 'This gateway is stateless: it stores no responses or conversations.';
@@ -29,11 +31,13 @@ function rejectStateful(req: ResponsesRequest): void {
   if (req.prompt != null) throw invalidRequest(`${STATELESS} Stored prompt templates are not available; send instructions and input instead.`, 'prompt', 'stateless_gateway');
   req.include?.forEach((value, i) => {
     // Other include values concern hosted tools the gateway never runs; reasoning.encrypted_content is always sent.
-    if (value === 'message.output_text.logprobs') throw invalidRequest('Bedrock does not return log probabilities.', `include[${i}]`, 'unsupported_parameter');
+    if (value === 'message.output_text.logprobs') throw invalidRequest('Bedrock does not return log probabilities.', ['include', i], 'unsupported_parameter');
   });
 }
 
-function chatTool(tool: FunctionTool): Record<string, unknown> {
+type ChatTool = NonNullable<ChatRequest['tools']>[number];
+
+function chatTool(tool: FunctionTool): ChatTool {
   return {
     type: 'function',
     function: {
@@ -47,17 +51,17 @@ function chatTool(tool: FunctionTool): Record<string, unknown> {
 }
 
 interface ToolPlan {
-  tools: Array<Record<string, unknown>>;
+  tools: ChatTool[];
   indexes: number[];
-  toolChoice?: unknown;
+  toolChoice?: ChatRequest['tool_choice'];
 }
 
 function translateTools(req: ResponsesRequest): ToolPlan {
   const defs = (req.tools ?? []).map((raw, i) => {
     if (raw.type !== 'function') {
-      throw invalidRequest(`Tools of type '${raw.type}' are not supported: this gateway serves function tools only.`, `tools[${i}].type`, 'unsupported_tool');
+      throw invalidRequest(`Tools of type '${raw.type}' are not supported: this gateway serves function tools only.`, ['tools', i, 'type'], 'unsupported_tool');
     }
-    return parseAt(functionToolSchema, raw, `tools[${i}]`);
+    return parseAt(functionToolSchema, raw, ['tools', i]);
   });
   const all = { tools: defs.map(chatTool), indexes: defs.map((_, i) => i) };
   const choice = req.tool_choice;
@@ -72,50 +76,67 @@ function translateTools(req: ResponsesRequest): ToolPlan {
   throw invalidRequest(`tool_choice of type '${choice.type}' is not supported: use "none", "auto", "required", a function or allowed_tools with functions.`, 'tool_choice', 'unsupported_tool');
 }
 
-function responseFormat(format: TextFormat | null | undefined): Record<string, unknown> | undefined {
+function responseFormat(format: TextFormat | null | undefined): ChatRequest['response_format'] {
   if (!format) return undefined;
   if (format.type !== 'json_schema') return { type: format.type };
   const { name, schema, description, strict } = format;
   return { type: 'json_schema', json_schema: { name, schema, ...(description ? { description } : {}), ...(strict != null ? { strict } : {}) } };
 }
 
-/** Unknown top-level keys (Python's flattened extra_body) travel on, as they do on the chat route. */
-function extraFields(req: ResponsesRequest): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(req).filter(([k, v]) => !isKnownResponsesKey(k) && v !== undefined));
+/**
+ * Top-level keys the Responses API does not define (Python's flattened `extra_body`) travel on as the chat
+ * route's do: as top-level extras, or inside `extra_body` when the chat API gives the key a meaning of its
+ * own (`stop`, `n`, …), since the Responses API does not. A literal `extra_body` wins over both.
+ */
+function extraFields(req: ResponsesRequest): { topLevel: Record<string, unknown>; extraBody?: Record<string, unknown> } {
+  const topLevel: Record<string, unknown> = {};
+  const nested: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(req)) {
+    if (isKnownResponsesKey(k) || v === undefined) continue;
+    if (isKnownChatKey(k)) nested[k] = v;
+    else topLevel[k] = v;
+  }
+  const extraBody = Object.keys(nested).length ? { ...nested, ...(req.extra_body ?? {}) } : (req.extra_body ?? undefined);
+  return { topLevel, ...(extraBody ? { extraBody } : {}) };
+}
+
+/** Keeps the fields that have a value. */
+function defined<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v != null)) as Partial<T>;
 }
 
 export function toChatRequest(req: ResponsesRequest): ChatBuild {
   rejectStateful(req);
   const input = translateInput(req.input);
-  const instructions = req.instructions ? [{ role: 'system', content: req.instructions }] : [];
+  const instructions: ChatRequest['messages'] = req.instructions ? [{ role: 'system', content: req.instructions }] : [];
   const tools = translateTools(req);
   const effort = req.reasoning?.effort === 'max' ? 'xhigh' : req.reasoning?.effort;
-  const optional: Record<string, unknown> = {
-    tools: tools.tools.length ? tools.tools : undefined,
-    tool_choice: tools.toolChoice,
-    parallel_tool_calls: req.parallel_tool_calls,
-    max_completion_tokens: req.max_output_tokens,
-    temperature: req.temperature,
-    top_p: req.top_p,
-    top_logprobs: req.top_logprobs,
-    reasoning_effort: effort,
-    response_format: responseFormat(req.text?.format),
-    metadata: req.metadata,
-    user: req.user,
-    service_tier: req.service_tier,
-    prompt_cache_key: req.prompt_cache_key,
-    prompt_cache_retention: req.prompt_cache_retention,
-    extra_body: req.extra_body,
-    ...(req.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-  };
-  const request: Record<string, unknown> = {
-    ...extraFields(req),
+  const extras = extraFields(req);
+  const request: ChatRequest = {
+    ...extras.topLevel,
     model: req.model,
     messages: [...instructions, ...input.messages],
-    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v != null)),
+    ...defined({
+      tools: tools.tools.length ? tools.tools : undefined,
+      tool_choice: tools.toolChoice,
+      parallel_tool_calls: req.parallel_tool_calls,
+      max_completion_tokens: req.max_output_tokens,
+      temperature: req.temperature,
+      top_p: req.top_p,
+      top_logprobs: req.top_logprobs,
+      reasoning_effort: effort,
+      response_format: responseFormat(req.text?.format),
+      metadata: req.metadata,
+      user: req.user,
+      service_tier: req.service_tier,
+      prompt_cache_key: req.prompt_cache_key,
+      prompt_cache_retention: req.prompt_cache_retention,
+      extra_body: extras.extraBody,
+    }),
+    ...(req.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   };
   return {
     request,
-    sources: { messages: [...instructions.map(() => ({ at: 'instructions' })), ...input.sources], tools: tools.indexes },
+    sources: { messages: [...instructions.map(() => ({ at: ['instructions'] })), ...input.sources], tools: tools.indexes },
   };
 }

@@ -1,14 +1,18 @@
 /**
- * A `chat.completion` (from the chat translation) → the Responses `response` object, and the pieces the
- * stream state machine shares with it (echoed request fields, status, usage). Pure.
+ * The Responses `response` object, and the pieces the stream state machine shares with it (echoed request
+ * fields, status, usage). Pure.
  */
-import type { GatewayError } from '../../http/errors';
 import type { ResponsesRequest } from '../../schema/responses';
-import type { ChatCompletion, ThinkingBlock } from '../chat-response';
 import type { FinishReason } from '../finish-reason';
 import type { OpenAIUsage } from '../usage';
-import { REDACTED_PREFIX } from './input';
-import type { OutputItem, ReasoningOutput, ResponseIds, ResponseObject, ResponseStatus, ResponseUsage } from './types';
+import type { OutputItem, ResponseIds, ResponseObject, ResponseStatus, ResponseUsage } from './types';
+
+/** What a failed response reports: the error the client is shown (the HTTP layer's error satisfies it). */
+export interface Failure {
+  readonly status: number;
+  readonly code: string | null;
+  readonly message: string;
+}
 
 /** Request fields the response object repeats, as OpenAI's does. */
 export type ResponseEcho = Pick<
@@ -88,38 +92,8 @@ export function responseObject(echo: ResponseEcho, ids: ResponseIds, state: Stat
   };
 }
 
-/** Bedrock reasoning as a reasoning item; the signature (or redacted data) rides in `encrypted_content`. */
-export function reasoningItem(id: string, block: ThinkingBlock): ReasoningOutput {
-  if (block.type === 'redacted_thinking') return { type: 'reasoning', id, summary: [], encrypted_content: REDACTED_PREFIX + (block.data ?? '') };
-  return {
-    type: 'reasoning',
-    id,
-    summary: block.thinking ? [{ type: 'summary_text', text: block.thinking }] : [],
-    encrypted_content: block.signature ?? null,
-  };
-}
-
 /** How a mid-stream failure is reported in `response.error`, with the codes OpenAI's clients act on. */
-export function failureOf(err: GatewayError): { code: string; message: string } {
+export function failureOf(err: Failure): { code: string; message: string } {
   const code = err.status === 429 ? 'rate_limit_exceeded' : err.code === 'context_length_exceeded' ? err.code : 'server_error';
   return { code, message: err.message };
-}
-
-export function toResponse(completion: ChatCompletion, echo: ResponseEcho, ids: ResponseIds, completedAt: number): ResponseObject {
-  const { message, finish_reason: finish } = completion.choices[0];
-  const outcome = outcomeOf(finish);
-  const output: OutputItem[] = (message.thinking_blocks ?? []).map((block) => reasoningItem(ids.itemId('rs'), block));
-  if (message.content) {
-    output.push({
-      type: 'message',
-      id: ids.itemId('msg'),
-      role: 'assistant',
-      status: outcome.status,
-      content: [{ type: 'output_text', text: message.content, annotations: [] }],
-    });
-  }
-  for (const call of message.tool_calls ?? []) {
-    output.push({ type: 'function_call', id: ids.itemId('fc'), call_id: call.id, name: call.function.name, arguments: call.function.arguments, status: 'completed' });
-  }
-  return responseObject(echo, ids, { ...outcome, output, usage: toResponseUsage(completion.usage), completedAt: outcome.status === 'completed' ? completedAt : null });
 }

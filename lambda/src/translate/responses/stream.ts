@@ -1,15 +1,16 @@
 /**
- * ConverseStream events → Responses streaming events, by way of the chat stream translator: each
- * `chat.completion.chunk` it yields moves a small state machine over output items (reasoning, message,
+ * Chat chunks (what the chat stream translator reads out of Bedrock's events) → Responses streaming events:
+ * each `chat.completion.chunk` moves a small state machine over output items (reasoning, message,
  * function_call). One item is open at a time, because Bedrock streams content blocks one after another.
- * Pure and synchronous; SSE framing is the route's.
+ * The unstreamed `response` is this machine's last snapshot (`toResponse`). Pure and synchronous; SSE
+ * framing is the HTTP layer's.
  */
-import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
-import type { GatewayError } from '../../http/errors';
-import type { ChatCompletionChunk, ChatStreamTranslator, ChunkDelta } from '../chat-stream';
+import type { ConverseResponse } from '@aws-sdk/client-bedrock-runtime';
+import type { ChatCompletionChunk, ChunkDelta } from '../chat-stream';
+import { replayChunks, type ReplyContext } from '../reply';
 import type { FinishReason } from '../finish-reason';
 import { REDACTED_PREFIX } from './input';
-import { failureOf, outcomeOf, responseObject, toResponseUsage, type ResponseEcho } from './response';
+import { failureOf, outcomeOf, responseObject, toResponseUsage, type Failure, type ResponseEcho } from './response';
 import type { FunctionCallOutput, LifecycleEvent, MessageOutput, OutputItem, ReasoningOutput, ResponseIds, ResponseObject, ResponseStreamEvent, ResponseUsage } from './types';
 
 type Open =
@@ -25,9 +26,10 @@ export class ResponsesStreamTranslator {
   private open: Open | null = null;
   private finish: FinishReason | null = null;
   private usage: ResponseUsage | null = null;
+  /** Reasoning blocks seen so far (the chat chunks carry the whole list each time one completes). */
+  private blocksSeen = 0;
 
   constructor(
-    private readonly chat: ChatStreamTranslator,
     private readonly echo: ResponseEcho,
     private readonly ids: ResponseIds,
   ) {}
@@ -37,25 +39,17 @@ export class ResponsesStreamTranslator {
     return [this.lifecycle('response.created', this.snapshot('in_progress')), this.lifecycle('response.in_progress', this.snapshot('in_progress'))];
   }
 
-  next(event: ConverseStreamOutput): ResponseStreamEvent[] {
-    // Redacted reasoning has no chat chunk; it only needs to round-trip, so it becomes an item of its own.
-    const redacted = event.contentBlockDelta?.delta?.reasoningContent?.redactedContent;
-    const events = redacted ? this.redacted(redacted) : [];
-    for (const chunk of this.chat.next(event)) events.push(...this.onChunk(chunk));
-    return events;
-  }
-
-  /** True once the model said why it stopped. */
-  get complete(): boolean {
-    return this.chat.complete;
-  }
-
   onChunk(chunk: ChatCompletionChunk): ResponseStreamEvent[] {
     if (chunk.usage) this.usage = toResponseUsage(chunk.usage);
     const choice = chunk.choices[0];
     if (!choice) return [];
     const { delta } = choice;
     const events: ResponseStreamEvent[] = [];
+    // Redacted reasoning has no text or signature; it only needs to round-trip, so it is an item of its own.
+    if (delta.thinking_blocks) {
+      for (const block of delta.thinking_blocks.slice(this.blocksSeen)) if (block.type === 'redacted_thinking') events.push(...this.redacted(block.data ?? ''));
+      this.blocksSeen = delta.thinking_blocks.length;
+    }
     if (delta.reasoning_content) events.push(...this.reasoningText(delta.reasoning_content));
     if (delta.reasoning_signature) events.push(...this.signature(delta.reasoning_signature));
     if (delta.content) events.push(...this.text(delta.content));
@@ -77,7 +71,7 @@ export class ResponsesStreamTranslator {
   }
 
   /** The last event of a stream that broke: `response.failed` with the error and what was produced so far. */
-  fail(err: GatewayError): LifecycleEvent {
+  fail(err: Failure): LifecycleEvent {
     if (this.open && this.open.kind !== 'reasoning') this.open.item.status = 'incomplete';
     this.open = null;
     return this.lifecycle('response.failed', this.snapshot('failed', { error: failureOf(err), usage: this.usage }));
@@ -129,9 +123,9 @@ export class ResponsesStreamTranslator {
     return events;
   }
 
-  private redacted(bytes: Uint8Array): ResponseStreamEvent[] {
+  private redacted(base64: string): ResponseStreamEvent[] {
     const events = this.close();
-    const item: ReasoningOutput = { type: 'reasoning', id: this.ids.itemId('rs'), summary: [], encrypted_content: REDACTED_PREFIX + Buffer.from(bytes).toString('base64') };
+    const item: ReasoningOutput = { type: 'reasoning', id: this.ids.itemId('rs'), summary: [], encrypted_content: REDACTED_PREFIX + base64 };
     events.push(this.add(item));
     events.push({ type: 'response.output_item.done', sequence_number: this.seqNo(), output_index: this.output.length - 1, item: structuredClone(item) });
     return events;
@@ -208,4 +202,16 @@ export class ResponsesStreamTranslator {
     events.push({ type: 'response.output_item.done', sequence_number: this.seqNo(), output_index: open.index, item: structuredClone(open.item) });
     return events;
   }
+}
+
+/** The events that end an answer: the last one is `response.completed` (or `.incomplete`) with the whole response. */
+export function finalResponse(events: readonly { type: string }[]): ResponseObject {
+  return (events[events.length - 1] as LifecycleEvent).response;
+}
+
+/** A Converse response → the `response` object: the last snapshot of the same answer streamed. */
+export function toResponse(res: ConverseResponse, ctx: Omit<ReplyContext, 'includeUsage'>, echo: ResponseEcho, ids: ResponseIds, completedAt: number): ResponseObject {
+  const translator = new ResponsesStreamTranslator(echo, ids);
+  replayChunks(res, { ...ctx, includeUsage: true }, (chunk) => translator.onChunk(chunk));
+  return finalResponse(translator.end(completedAt));
 }

@@ -1,4 +1,4 @@
-import { fromBedrockError } from '../../lambda/src/translate/bedrock-errors';
+import { fromBedrockError } from '../../lambda/src/http/upstream-errors';
 
 const named = (name: string, message = 'boom', status?: number) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 

@@ -1,15 +1,13 @@
 /**
- * The steps the chat-shaped routes (/chat/completions and /responses) share around the Bedrock call:
- * fetching remote images, the upstream signal (client disconnect + deadline), and opening a stream so that
- * errors before the first byte stay plain HTTP errors.
+ * The pipeline's steps around the Bedrock call: fetching remote images, the upstream signal (client
+ * disconnect + deadline), and opening a stream so that errors before the first byte stay plain HTTP errors.
  */
 import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { Context } from 'hono';
-import type { ModelCapabilities } from '../models/capabilities';
 import type { AppDeps } from '../deps';
-import type { AppEnv } from '../http/env';
-import { GatewayError } from '../http/errors';
-import { requestTelemetry } from '../middleware/telemetry';
+import { invalidRequest } from '../errors/domain-error';
+import { requestTelemetry, type AppEnv } from '../http/env';
+import type { ModelCapabilities } from '../models/capabilities';
 import type { ChatRequest } from '../schema/chat';
 import type { ChatPlan } from '../translate/chat-request';
 import { checkFetchedMedia } from '../translate/limits';
@@ -39,11 +37,10 @@ export async function fetchRemoteMedia(
   deps: AppDeps,
   req: ChatRequest,
   caps: ModelCapabilities,
-  param: string,
 ): Promise<ReadonlyMap<string, DecodedMedia> | undefined> {
   const urls = caps.images ? remoteImageUrls(req) : [];
   if (urls.length === 0) return undefined;
-  if (!deps.media) throw new GatewayError(400, 'This gateway does not fetch image URLs; send images as data: URLs.', { param, code: 'invalid_image_url' });
+  if (!deps.media) throw invalidRequest('This gateway does not fetch image URLs; send images as data: URLs.', ['messages'], 'invalid_image_url');
   const media = await deps.media.fetchAll(urls, c.req.raw.signal);
   checkFetchedMedia(media, deps.config.limits);
   return media;

@@ -2,7 +2,7 @@
  * Errors from the Bedrock SDK (HTTP errors and mid-stream exception events) → OpenAI errors. Pure: it only
  * reads the error's name, message and HTTP status.
  */
-import { GatewayError, internalError, type OpenAIErrorType } from '../http/errors';
+import { GatewayError, internalError, type OpenAIErrorType } from './errors';
 
 interface Mapping {
   readonly status: number;

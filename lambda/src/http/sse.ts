@@ -6,9 +6,10 @@
  */
 import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
-import { GatewayError } from './http/errors';
-import { inRequestContext } from './middleware/errors';
-import { requestTelemetry } from './middleware/telemetry';
+import type { AppLogger } from '../log/logger';
+import { requestTelemetry, type AppEnv } from './env';
+import { GatewayError } from './errors';
+import { renderError } from './render-error';
 
 export interface SseSink {
   /** Sends one JSON event, with an `event:` name when given (the Responses API names every event). */
@@ -26,8 +27,8 @@ export type SseTransport = (c: Context, run: (stream: SSEStreamingApi) => Promis
 export interface SseOptions {
   /** Called with every error that ends a stream, after the client was told. */
   readonly onError?: (err: unknown) => void;
-  /** Maps an error to what the client sees. */
-  readonly toError: (err: unknown) => GatewayError;
+  /** Where unexpected errors are logged (with their stack) before the client sees a stable 500. */
+  readonly logger: AppLogger;
   /** Send `data: [DONE]` after a normal end. @default true */
   readonly done?: boolean;
   /** The event that reports an error to the client. @default `data: {"error": {...}}` */
@@ -36,7 +37,7 @@ export interface SseOptions {
   readonly transport?: SseTransport;
 }
 
-export function sseResponse(c: Context, produce: (sink: SseSink) => Promise<void>, options: SseOptions): Response {
+export function sseResponse(c: Context<AppEnv>, produce: (sink: SseSink) => Promise<void>, options: SseOptions): Response {
   const telemetry = requestTelemetry(c);
   telemetry.streamStarted();
   const run = async (stream: SSEStreamingApi): Promise<void> => {
@@ -48,7 +49,7 @@ export function sseResponse(c: Context, produce: (sink: SseSink) => Promise<void
       if (options.done !== false && !stream.aborted) await stream.writeSSE({ data: '[DONE]' });
     } catch (err) {
       if (!stream.aborted) {
-        const mapped = options.toError(inRequestContext(c, err));
+        const mapped = renderError(c, err, options.logger);
         telemetry.fail(mapped);
         const { event, data } = options.errorEvent ? options.errorEvent(mapped) : { event: undefined, data: mapped.toBody() };
         // The client may leave while the error goes out; that must not become an unhandled error.
