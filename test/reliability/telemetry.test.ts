@@ -131,6 +131,30 @@ describe('access log', () => {
     }
   });
 
+  it('logs the prompt of a /responses request too when LOG_PROMPTS is on (both routes share one pipeline)', async () => {
+    const secretPrompt = 'my-private-responses-prompt';
+    for (const logPrompts of ['false', 'true']) {
+      const capture = captureOutput();
+      const app = appWith({ LOG_PROMPTS: logPrompts });
+      const body = JSON.stringify({ model: MODEL, instructions: 'Be brief.', input: secretPrompt });
+      const res = await app.request('/v1/responses', { method: 'POST', headers: auth, body });
+      await res.text();
+      const all = capture.lines().join('\n');
+      const [line] = accessLines(capture.json());
+      capture.restore();
+      if (logPrompts === 'true') {
+        expect(line.prompt).toEqual([
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: secretPrompt },
+        ]);
+        expect(line.completion).toBe('ok');
+      } else {
+        expect(all).not.toContain(secretPrompt);
+        expect(line).not.toHaveProperty('prompt');
+      }
+    }
+  });
+
   it('skips successful requests when LOG_LEVEL filters INFO out, but keeps 5xx lines', async () => {
     const bedrock = fakeBedrock({ converse: async () => Promise.reject(new TypeError('bug')) });
     const app = appWith({ LOG_LEVEL: 'ERROR', METRICS_ENABLED: 'false' }, bedrock);

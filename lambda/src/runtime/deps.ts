@@ -1,11 +1,12 @@
 /**
- * Builds the process-wide dependencies from configuration: one Bedrock client, one key store, one
- * resolver. Nothing here calls AWS; the first call happens on the first request (or `keys.load()`).
+ * Builds the process-wide dependencies from configuration, the same way for every runtime: one Bedrock
+ * client, one key store, one resolver, after the same start-up checks. Nothing here calls AWS; the first
+ * call happens on the first request (or `keyStore.load()`, which the Node server awaits before listening).
  */
 import { ApiKeyStore, type KeyFetcher } from '../auth/key-store';
 import { parameterStoreKeys, secretsManagerKeys } from '../aws/key-sources';
 import { createBedrockRuntime } from '../aws/bedrock-runtime';
-import type { GatewayConfig } from '../config';
+import { hasKeySource, loadConfig, type GatewayConfig } from '../config';
 import type { AppDeps } from '../deps';
 import { createLogger } from '../log/logger';
 import { createMediaFetcher } from '../media/fetcher';
@@ -16,6 +17,25 @@ import { createResolver } from '../models/resolver';
 
 export interface ProcessDeps extends AppDeps {
   readonly keyStore: ApiKeyStore;
+}
+
+/** A configuration the gateway cannot start with; the message says what to set. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/** Refuses a configuration that would answer every request 401: no API key from any source. */
+export function checkStartup(config: GatewayConfig): void {
+  if (!hasKeySource(config)) {
+    throw new StartupError('No API key is configured. Set API_KEY (or API_KEYS), API_KEY_SECRET_ARN or API_KEY_PARAM_NAME. For a local try-out, `npm run demo` makes one up.');
+  }
+}
+
+/** The environment → checked configuration → dependencies: what every runtime entry starts with. */
+export function depsFromEnv(env: Readonly<Record<string, string | undefined>>): ProcessDeps {
+  const config = loadConfig(env);
+  checkStartup(config);
+  return buildDeps(config);
 }
 
 export function buildDeps(config: GatewayConfig): ProcessDeps {

@@ -39,6 +39,8 @@ export type StreamContext = ReplyContext;
 export class ChatStreamTranslator {
   /** Bedrock content block index → OpenAI tool call index (dense, from 0). */
   private readonly toolIndex = new Map<number, number>();
+  /** Tool call blocks whose arguments have not streamed yet: `{}` goes out for them when the block stops. */
+  private readonly noArguments = new Set<number>();
   /** Bedrock content blocks that are the structured-output answer tool. */
   private readonly answerBlocks = new Set<number>();
   private toolCalls = 0;
@@ -72,9 +74,16 @@ export class ChatStreamTranslator {
       if (this.ctx.dropToolCalls || (this.ctx.maxToolCalls !== undefined && this.toolCalls >= this.ctx.maxToolCalls)) return [];
       const index = this.toolCalls++;
       this.toolIndex.set(block, index);
+      this.noArguments.add(block);
       return [...this.start(), ...this.closeThinking(), this.chunk({ tool_calls: [{ index, id: toolUseId, type: 'function', function: { name, arguments: '' } }] })];
     }
     if (event.contentBlockDelta?.delta) return [...this.start(), ...this.delta(event.contentBlockDelta.contentBlockIndex ?? 0, event.contentBlockDelta.delta)];
+    if (event.contentBlockStop) {
+      // A call without input streams no fragment; clients parse the arguments, so they get `{}`, not ''.
+      const block = event.contentBlockStop.contentBlockIndex ?? 0;
+      if (!this.noArguments.delete(block)) return [];
+      return [this.chunk({ tool_calls: [{ index: this.toolIndex.get(block) ?? 0, function: { arguments: '{}' } }] })];
+    }
     if (event.messageStop) {
       this.finished = true;
       const reason = finishReason(event.messageStop.stopReason, this.toolCalls > 0);
@@ -106,6 +115,7 @@ export class ChatStreamTranslator {
       if (this.answerBlocks.has(block)) return delta.toolUse.input ? [this.chunk({ content: delta.toolUse.input })] : [];
       const index = this.toolIndex.get(block);
       if (index === undefined || !delta.toolUse.input) return [];
+      this.noArguments.delete(block);
       return [this.chunk({ tool_calls: [{ index, function: { arguments: delta.toolUse.input } }] })];
     }
     if (delta.reasoningContent) {

@@ -107,3 +107,17 @@ describe('Function URL streaming entry (stream.ts)', () => {
     expect(written.length).toBeGreaterThan(3);
   });
 });
+
+describe('start-up checks (the same on every runtime)', () => {
+  it.each(['alb', 'stream'])('the %s entry refuses to start without any API key source, saying what to set', (entry) => {
+    const saved = process.env.API_KEY;
+    delete process.env.API_KEY;
+    try {
+      jest.isolateModules(() => {
+        expect(() => require(`../../../lambda/src/runtime/lambda/${entry}`)).toThrow(/No API key is configured\. Set API_KEY/);
+      });
+    } finally {
+      process.env.API_KEY = saved;
+    }
+  });
+});

@@ -4,7 +4,6 @@
  */
 import { handle } from 'hono/aws-lambda';
 import { createApp } from '../../app';
-import { loadConfig } from '../../config';
-import { buildDeps } from '../deps';
+import { depsFromEnv } from '../deps';
 
-export const handler = handle(createApp(buildDeps(loadConfig(process.env))));
+export const handler = handle(createApp(depsFromEnv(process.env)));

@@ -3,7 +3,6 @@
  */
 import { streamHandle } from 'hono/aws-lambda';
 import { createApp } from '../../app';
-import { loadConfig } from '../../config';
-import { buildDeps } from '../deps';
+import { depsFromEnv } from '../deps';
 
-export const handler = streamHandle(createApp(buildDeps(loadConfig(process.env))));
+export const handler = streamHandle(createApp(depsFromEnv(process.env)));

@@ -4,10 +4,13 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo, Socket } from 'node:net';
 import { createApp } from '../../app';
-import { ConfigError, hasKeySource, loadConfig } from '../../config';
+import { ConfigError } from '../../config';
 import type { AppLogger } from '../../log/logger';
+import { depsFromEnv, StartupError } from '../deps';
+import { drain } from './drain';
 import { nodeSseTransport } from './sse';
-import { buildDeps } from '../deps';
+
+export { StartupError };
 
 export interface RunningServer {
   readonly url: string;
@@ -18,36 +21,6 @@ export interface RunningServer {
    * (SHUTDOWN_GRACE_MS), then cuts whatever is left. Resolves once every connection is gone.
    */
   close(): Promise<void>;
-}
-
-export class StartupError extends Error {}
-
-/** How often a draining server closes keep-alive connections that just went idle. */
-const IDLE_SWEEP_MS = 100;
-
-function drain(server: ServerType, graceMs: number, logger: AppLogger): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const started = Date.now();
-    const closeIdle = (): void => {
-      if ('closeIdleConnections' in server) server.closeIdleConnections();
-    };
-    // A keep-alive connection whose last response just finished would otherwise hold close() open until its
-    // idle timeout; sweeping them makes the server stop as soon as the last request ends.
-    const sweep = setInterval(closeIdle, IDLE_SWEEP_MS);
-    const deadline = setTimeout(() => {
-      logger.warn('shutdown grace period over; closing the remaining connections', { graceMs });
-      if ('closeAllConnections' in server) server.closeAllConnections();
-    }, graceMs);
-    sweep.unref();
-    deadline.unref();
-    server.close(() => {
-      clearInterval(sweep);
-      clearTimeout(deadline);
-      logger.info('server stopped', { drainMs: Date.now() - started });
-      resolve();
-    });
-    closeIdle();
-  });
 }
 
 /**
@@ -70,11 +43,8 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
 }
 
 export async function startServer(env: Readonly<Record<string, string | undefined>>): Promise<RunningServer> {
-  const config = loadConfig(env);
-  if (!hasKeySource(config)) {
-    throw new StartupError('No API key is configured. Set API_KEY (or API_KEYS), API_KEY_SECRET_ARN or API_KEY_PARAM_NAME. For a local try-out, `npm run demo` makes one up.');
-  }
-  const deps = buildDeps(config);
+  const deps = depsFromEnv(env);
+  const { config } = deps;
   try {
     await deps.keyStore.load();
   } catch (err) {
