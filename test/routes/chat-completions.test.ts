@@ -100,4 +100,16 @@ describe('chat completions route', () => {
     const text = await res.text();
     expect(text.trim().endsWith('data: [DONE]')).toBe(true);
   });
+
+  it('names the flattened keys the model family does not take in x-gateway-ignored-fields, streamed or not', async () => {
+    for (const stream of [false, true]) {
+      const bedrock = fakeBedrock();
+      const app = createApp(fakeDeps({}, bedrock));
+      const res = await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody({ stream, top_k: 5, client_metadata: { a: 1 } }) });
+      await res.text();
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-gateway-ignored-fields')).toBe('client_metadata');
+      expect((bedrock.calls[0] as { additionalModelRequestFields?: unknown }).additionalModelRequestFields).toEqual({ top_k: 5 });
+    }
+  });
 });

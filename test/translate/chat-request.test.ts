@@ -83,6 +83,31 @@ describe('translateChatRequest: metadata and extras', () => {
     expect(plan({ top_k: 40, extra_body: { anthropic_beta: ['x'] } }).input.additionalModelRequestFields).toEqual({ top_k: 40, anthropic_beta: ['x'] });
   });
 
+  // What Bedrock's native schemas take per family (AWS model parameter docs): Claude top_k/thinking,
+  // Nova only inside inferenceConfig, Llama nothing extra. Client telemetry is no model field anywhere.
+  it.each([
+    ['Claude', MODEL, { top_k: 40 }, { top_k: 40 }, []],
+    ['Claude', MODEL, { client_metadata: { session: 's' }, prompt_cache_key: 'k' }, undefined, ['client_metadata']],
+    ['Nova', 'amazon.nova-pro-v1:0', { top_k: 40 }, undefined, ['top_k']],
+    ['Nova', 'amazon.nova-pro-v1:0', { inferenceConfig: { topK: 40 } }, { inferenceConfig: { topK: 40 } }, []],
+    ['Llama', 'meta.llama3-1-70b-instruct-v1:0', { top_k: 40, safe_prompt: true }, undefined, ['top_k', 'safe_prompt']],
+    ['Mistral', 'mistral.mistral-large-2407-v1:0', { safe_prompt: true }, { safe_prompt: true }, []],
+  ])('%s: flattened keys %j reach additionalModelRequestFields as %j, the rest is reported', (_family, modelId, extra, forwarded, ignored) => {
+    const p = plan(extra, modelId);
+    expect(p.input.additionalModelRequestFields).toEqual(forwarded);
+    expect(p.ignoredFields).toEqual(ignored);
+  });
+
+  it('forwards a literal extra_body as given, whatever the family (the caller chose it)', () => {
+    expect(plan({ extra_body: { top_k: 7 } }, 'amazon.nova-pro-v1:0').input.additionalModelRequestFields).toEqual({ top_k: 7 });
+  });
+
+  it('keeps routing extras (guardrail, latency) out of the model fields for every family', () => {
+    const p = plan({ latency: 'optimized' }, 'meta.llama3-1-70b-instruct-v1:0');
+    expect(p.input.performanceConfig).toEqual({ latency: 'optimized' });
+    expect(p.ignoredFields).toEqual([]);
+  });
+
   it('reports include_usage', () => {
     expect(plan({ stream: true, stream_options: { include_usage: true } }).includeUsage).toBe(true);
     expect(plan({ stream: true }).includeUsage).toBe(false);

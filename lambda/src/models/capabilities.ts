@@ -40,6 +40,14 @@ export interface ModelCapabilities {
   readonly structuredOutput: boolean;
   /** `toolSpec.strict` is honoured. */
   readonly strictTools: boolean;
+  /**
+   * Keys of the family's native request that a request's unknown top-level keys (Python's flattened
+   * `extra_body`) may carry into `additionalModelRequestFields`. Bedrock validates those fields against the
+   * native schema and fails the whole call on any other key (Claude: `extraneous key [k] is not permitted`),
+   * so other flattened keys (client telemetry such as Codex's `client_metadata`) are left out and reported.
+   * A literal `extra_body` object is the caller's deliberate choice and is forwarded as given.
+   */
+  readonly extraFields: readonly string[];
 }
 
 const BASE: ModelCapabilities = {
@@ -57,16 +65,17 @@ const BASE: ModelCapabilities = {
   cacheTools: false,
   structuredOutput: false,
   strictTools: false,
+  extraFields: [],
 };
 
-const CLAUDE: ModelCapabilities = { ...BASE, family: 'claude', maxCachePoints: 4, cacheTools: true };
+const CLAUDE: ModelCapabilities = { ...BASE, family: 'claude', maxCachePoints: 4, cacheTools: true, extraFields: ['top_k', 'thinking', 'anthropic_beta', 'context_management'] };
 const CLAUDE_4: ModelCapabilities = { ...CLAUDE, reasoning: 'claude-budget' };
 const CLAUDE_45: ModelCapabilities = { ...CLAUDE_4, samplingExclusive: true, structuredOutput: true, strictTools: true };
 /** Claude 4.6 and later: adaptive thinking, and no assistant prefill. */
 const CLAUDE_46: ModelCapabilities = { ...CLAUDE_45, reasoning: 'claude-adaptive', prefill: false };
-const NOVA: ModelCapabilities = { ...BASE, family: 'nova', maxCachePoints: 4, prefill: false };
+const NOVA: ModelCapabilities = { ...BASE, family: 'nova', maxCachePoints: 4, prefill: false, extraFields: ['inferenceConfig', 'reasoningConfig'] };
 const LLAMA: ModelCapabilities = { ...BASE, family: 'llama', toolChoice: ['auto'], streamingTools: false, images: false, documents: true, prefill: false };
-const MISTRAL: ModelCapabilities = { ...BASE, family: 'mistral', toolChoice: ['auto', 'any'], images: false, prefill: false };
+const MISTRAL: ModelCapabilities = { ...BASE, family: 'mistral', toolChoice: ['auto', 'any'], images: false, prefill: false, extraFields: ['top_k', 'safe_prompt', 'random_seed'] };
 const TEXT_ONLY: Omit<ModelCapabilities, 'family'> = { ...BASE, tools: false, toolChoice: [], streamingTools: false, images: false, documents: false, prefill: false };
 
 interface Row {

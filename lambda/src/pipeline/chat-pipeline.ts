@@ -34,6 +34,16 @@ export interface ChatShapedRoute {
   adapt(body: unknown): AdaptedRequest;
 }
 
+/** Names the request's top-level keys the model family does not take (left out of the Bedrock call). */
+export const IGNORED_FIELDS_HEADER = 'x-gateway-ignored-fields';
+
+/** At most 20 names, each a plain token, so a client's key names cannot shape the header. */
+function ignoredFieldsHeader(fields: readonly string[]): string {
+  const names = fields.filter((f) => /^[\w.-]{1,64}$/.test(f)).slice(0, 20);
+  const rest = fields.length - names.length;
+  return [...names, ...(rest > 0 ? [`+${rest} more`] : [])].join(', ');
+}
+
 const truncated = (): GatewayError =>
   new GatewayError(502, 'The Bedrock stream ended before the model finished.', { type: 'api_error', code: 'upstream_stream_truncated' });
 
@@ -50,6 +60,7 @@ export function chatShapedHandler(deps: AppDeps, route: ChatShapedRoute) {
     const fetchedMedia = await fetchRemoteMedia(c, deps, req, model.caps);
     const plan = translateChatRequest(req, { modelId: model.modelId, caps: model.caps, fetchedMedia, promptCaching: deps.config.enablePromptCaching });
     const encoder = adapted.encoder(plan);
+    if (plan.ignoredFields.length) c.header(IGNORED_FIELDS_HEADER, ignoredFieldsHeader(plan.ignoredFields));
 
     if (!req.stream) {
       const res = await deps.bedrock.converse(plan.input, upstreamSignal(c, deps.config.upstreamTimeoutMs));

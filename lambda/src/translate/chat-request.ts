@@ -43,6 +43,8 @@ export interface ChatPlan {
   readonly answerTool?: string;
   /** Text the gateway prefilled for the model; it is the start of the answer's content. */
   readonly contentPrefix?: string;
+  /** Unknown top-level request keys left out because the model family does not take them. */
+  readonly ignoredFields: readonly string[];
 }
 
 /** Fields Bedrock cannot honour, where ignoring them would change what the client gets. */
@@ -66,11 +68,28 @@ function requestMetadata(req: ChatRequest): Record<string, string> | undefined {
   return pairs.length ? Object.fromEntries(pairs.slice(0, 16)) : undefined;
 }
 
-/** Unknown top-level keys (Python's flattened extra_body) and a literal extra_body object. */
-function extraFields(req: ChatRequest): Record<string, unknown> {
-  const extras: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(req)) if (!isKnownChatKey(k) && v !== undefined) extras[k] = v;
-  return { ...extras, ...(req.extra_body ?? {}) };
+/** Extras that are Converse request fields rather than model fields (see `routingFields`). */
+const ROUTING_KEYS: ReadonlySet<string> = new Set(['guardrailConfig', 'guardrail_config', 'performanceConfig', 'latency']);
+
+interface Extras {
+  readonly fields: Record<string, unknown>;
+  /** Unknown top-level keys the model family does not take, left out of the Bedrock request. */
+  readonly ignored: string[];
+}
+
+/**
+ * Unknown top-level keys (Python's flattened extra_body) that the family's native request takes, routing
+ * fields, and a literal extra_body object as given.
+ */
+function extraFields(req: ChatRequest, caps: ModelCapabilities): Extras {
+  const fields: Record<string, unknown> = {};
+  const ignored: string[] = [];
+  for (const [k, v] of Object.entries(req)) {
+    if (isKnownChatKey(k) || v === undefined) continue;
+    if (ROUTING_KEYS.has(k) || caps.extraFields.includes(k)) fields[k] = v;
+    else ignored.push(k);
+  }
+  return { fields: { ...fields, ...(req.extra_body ?? {}) }, ignored };
 }
 
 interface Routing {
@@ -128,7 +147,7 @@ function routingFields(req: ChatRequest, extras: Record<string, unknown>): Routi
   if (guard !== undefined) routing.guardrailConfig = guardrail(guard, req.stream === true);
   const perf = extras.performanceConfig ?? extras.latency;
   if (perf !== undefined) routing.performanceConfig = performance(perf);
-  for (const key of ['guardrailConfig', 'guardrail_config', 'performanceConfig', 'latency']) delete extras[key];
+  for (const key of ROUTING_KEYS) delete extras[key];
   if (req.service_tier != null) {
     const tier = SERVICE_TIERS[req.service_tier];
     if (tier === undefined) {
@@ -190,9 +209,9 @@ export function translateChatRequest(req: ChatRequest, ctx: ChatTranslationConte
   system = cache.system;
   if (toolConfig && cache.tools) toolConfig = { ...toolConfig, tools: cache.tools };
 
-  const extras = extraFields(req);
-  const routing = routingFields(req, extras);
-  const additional = { ...reasoning.additionalFields, ...extras };
+  const extras = extraFields(req, caps);
+  const routing = routingFields(req, extras.fields);
+  const additional = { ...reasoning.additionalFields, ...extras.fields };
   const outputConfig: OutputConfig = {
     ...(structured.textFormat ? { textFormat: structured.textFormat } : {}),
     ...(reasoning.outputEffort ? { effort: reasoning.outputEffort } : {}),
@@ -215,6 +234,7 @@ export function translateChatRequest(req: ChatRequest, ctx: ChatTranslationConte
     maxToolCalls: tools.maxToolCalls,
     includeUsage: req.stream_options?.include_usage === true,
     streamFromUnstreamed: !!toolConfig && !caps.streamingTools,
+    ignoredFields: extras.ignored,
     ...(structured.toolName ? { answerTool: structured.toolName } : {}),
     ...(structured.prefill ? { contentPrefix: structured.prefill } : {}),
   };
