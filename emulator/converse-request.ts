@@ -2,9 +2,13 @@ import { validation } from './errors';
 
 /** The parts of a Converse request body the emulator reads; everything else is recorded, not interpreted. */
 export interface ConverseBody {
+  [field: string]: unknown;
   messages: Array<{ role: string; content: Array<Record<string, unknown>> }>;
   system?: Array<Record<string, unknown>>;
   toolConfig?: unknown;
+  inferenceConfig?: unknown;
+  outputConfig?: unknown;
+  additionalModelRequestFields?: unknown;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
