@@ -53,11 +53,12 @@ function prepare(call: ModelCall, operation: 'converse' | 'converse-stream'): Re
   assertInvocable(call.modelId, call.state.foundationModels);
   const body = parseConverseBody(call.body);
   const foundationModelId = resolveFoundationModelId(call.modelId, call.state.inferenceProfiles);
+  const family = foundationModelId === undefined ? undefined : familyOf(foundationModelId);
   // Bedrock validates the merged native request before the model runs: no stream has started yet.
-  checkAdditionalFields(foundationModelId === undefined ? undefined : familyOf(foundationModelId), body);
+  checkAdditionalFields(family, body);
   const script = takeScript(call, operation);
   if (script === 'done') return undefined;
-  return resolveReply(script, body, call.state.defaults);
+  return resolveReply(script, body, call.state.defaults, family);
 }
 
 export async function converse(call: ModelCall): Promise<void> {
