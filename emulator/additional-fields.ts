@@ -3,10 +3,11 @@ import type { ConverseSource, ModelFamily } from './families';
 
 /**
  * Bedrock's answers, word for word (sources in docs/emulator.md). Converse wraps the model's own schema
- * error in "The model returned the following errors: …"; the conflict check is Bedrock's own.
+ * error in "The model returned the following errors: …", and the schema check lists every violation,
+ * one after the other with no separator; the conflict check is Bedrock's own and names one key.
  */
-export const extraneousKeyMessage = (key: string): string =>
-  `The model returned the following errors: Malformed input request: #: extraneous key [${key}] is not permitted, please reformat your input and try again.`;
+export const extraneousKeysMessage = (keys: readonly string[]): string =>
+  `The model returned the following errors: Malformed input request: ${keys.map((key) => `#: extraneous key [${key}] is not permitted`).join('')}, please reformat your input and try again.`;
 
 export const conflictMessage = (key: string, converseName?: string): string =>
   converseName === undefined || converseName === key
@@ -26,20 +27,21 @@ const isSet = (body: Record<string, unknown>, source: ConverseSource): boolean =
   source.path === null || valueAt(body, source.path) !== undefined;
 
 /**
- * Checks `additionalModelRequestFields` the way the family's native request would: a key Converse
- * already fills conflicts; a key outside the native schema is extraneous (strict families only); then
- * the family's own native checks. Keys are checked in the order sent, so the first offender is named.
+ * Checks `additionalModelRequestFields` the way Bedrock does: first a key Converse already fills
+ * conflicts (the first such key, in the order sent, is named); then the merged native request meets
+ * the family's schema, where strict families reject every key outside it; then the family's own checks.
  */
 export function checkAdditionalFields(family: ModelFamily | undefined, body: Record<string, unknown>): void {
   const fields = body.additionalModelRequestFields;
   if (family === undefined || !isObject(fields)) return;
-  for (const key of Object.keys(fields)) {
+  const keys = Object.keys(fields);
+  for (const key of keys) {
     const source = family.setByConverse[key];
-    if (source !== undefined) {
-      if (isSet(body, source)) throw validation(conflictMessage(key, source.name));
-    } else if (family.otherKeys === 'reject' && !family.accepts.includes(key)) {
-      throw validation(extraneousKeyMessage(key));
-    }
+    if (source !== undefined && isSet(body, source)) throw validation(conflictMessage(key, source.name));
+  }
+  if (family.otherKeys === 'reject') {
+    const extraneous = keys.filter((key) => family.setByConverse[key] === undefined && !family.accepts.includes(key));
+    if (extraneous.length > 0) throw validation(extraneousKeysMessage(extraneous));
   }
   for (const check of family.nativeChecks ?? []) {
     const message = check(body, fields);

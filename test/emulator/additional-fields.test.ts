@@ -38,12 +38,24 @@ describe('additionalModelRequestFields: keys the family does not know', () => {
     ['Llama logprobs', LLAMA, { logprobs: true }, 'logprobs'],
     ['Cohere Command R', COHERE, { top_k: 40 }, 'top_k'],
     ['Titan text', TITAN, { top_k: 40 }, 'top_k'],
-    ['the first unknown key of several', CLAUDE, { top_k: 5, seed: 1, user: 'x' }, 'seed'],
   ])('%s: %s rejects %j, naming [%s]', async (_case, modelId, fields, key) => {
     await expect(send('h2', modelId, fields)).rejects.toMatchObject({
       name: 'ValidationException',
       message: extraneous(key),
       $metadata: { httpStatusCode: 400 },
+    });
+  });
+
+  it('names every unknown key, one violation after the other, as the schema check reports them', async () => {
+    await expect(send('h2', CLAUDE, { seed: 1, top_k: 5, user: 'x' })).rejects.toMatchObject({
+      message:
+        'The model returned the following errors: Malformed input request: #: extraneous key [seed] is not permitted#: extraneous key [user] is not permitted, please reformat your input and try again.',
+    });
+  });
+
+  it('reports a conflict before unknown keys', async () => {
+    await expect(send('h2', CLAUDE, { seed: 1, messages: [] })).rejects.toMatchObject({
+      message: 'The additional field messages conflicts with an existing field. Remove messages and try again.',
     });
   });
 });
