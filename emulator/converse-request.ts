@@ -2,9 +2,13 @@ import { validation } from './errors';
 
 /** The parts of a Converse request body the emulator reads; everything else is recorded, not interpreted. */
 export interface ConverseBody {
+  [field: string]: unknown;
   messages: Array<{ role: string; content: Array<Record<string, unknown>> }>;
   system?: Array<Record<string, unknown>>;
   toolConfig?: unknown;
+  inferenceConfig?: unknown;
+  outputConfig?: unknown;
+  additionalModelRequestFields?: unknown;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -84,8 +88,12 @@ export function lastUserText(body: ConverseBody): string {
 export const REPLY_PREFIX = 'Emulated reply to: ';
 const MAX_ECHO = 200;
 
-/** The reply text when nothing is scripted: it echoes the question so tests can tell calls apart. */
+/** The last user text, cut at 200 code points: what default replies echo so tests can tell calls apart. */
+export function echoOf(body: ConverseBody): string {
+  return Array.from(lastUserText(body)).slice(0, MAX_ECHO).join('');
+}
+
+/** The reply text when nothing is scripted. */
 export function defaultReplyText(body: ConverseBody): string {
-  const codePoints = Array.from(lastUserText(body));
-  return REPLY_PREFIX + codePoints.slice(0, MAX_ECHO).join('');
+  return REPLY_PREFIX + echoOf(body);
 }

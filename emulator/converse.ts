@@ -1,9 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { checkAdditionalFields } from './additional-fields';
 import { parseConverseBody } from './converse-request';
 import { BedrockError, requestId, sendError, streamExceptionMember } from './errors';
 import { EVENTSTREAM_CONTENT_TYPE, eventFrame, exceptionFrame } from './eventstream';
 import type { Exchange } from './exchange';
-import { assertInvocable } from './models';
+import { familyOf } from './families';
+import { assertInvocable, resolveFoundationModelId } from './models';
 import { resolveReply, type ResolvedReply } from './reply';
 import type { EmulatorState } from './state';
 import { metadataEvent, streamEvents } from './stream-events';
@@ -50,9 +52,13 @@ export function takeScript(call: ModelCall, operation: ScriptableOperation): Con
 function prepare(call: ModelCall, operation: 'converse' | 'converse-stream'): ResolvedReply | undefined {
   assertInvocable(call.modelId, call.state.foundationModels);
   const body = parseConverseBody(call.body);
+  const foundationModelId = resolveFoundationModelId(call.modelId, call.state.inferenceProfiles);
+  const family = foundationModelId === undefined ? undefined : familyOf(foundationModelId);
+  // Bedrock validates the merged native request before the model runs: no stream has started yet.
+  checkAdditionalFields(family, body);
   const script = takeScript(call, operation);
   if (script === 'done') return undefined;
-  return resolveReply(script, body, call.state.defaults);
+  return resolveReply(script, body, call.state.defaults, family);
 }
 
 export async function converse(call: ModelCall): Promise<void> {

@@ -28,23 +28,27 @@ export interface EmbeddingResult {
 
 type Json = Record<string, unknown>;
 
+/** InvokeModel's schema errors, worded as Bedrock words them (see docs/emulator.md). */
+const malformed = (detail: string): BedrockError =>
+  validation(`Malformed input request: ${detail}, please reformat your input and try again.`);
+
 function requireKeys(body: Json, allowed: readonly string[]): void {
   const extra = Object.keys(body).filter((key) => !allowed.includes(key));
-  if (extra.length > 0) throw validation(`Malformed input request: #: extraneous key [${extra[0]}] is not permitted`);
+  if (extra.length > 0) throw malformed(`#: extraneous key [${extra[0]}] is not permitted`);
 }
 
 function oneOf<T>(body: Json, key: string, allowed: readonly T[], fallback: T): T {
   const value = body[key];
   if (value === undefined) return fallback;
   if (!allowed.includes(value as T)) {
-    throw validation(`Malformed input request: #/${key}: ${JSON.stringify(value)} is not a valid enum value`);
+    throw malformed(`#/${key}: ${JSON.stringify(value)} is not a valid enum value`);
   }
   return value as T;
 }
 
 function requiredText(value: unknown, path: string): string {
-  if (typeof value !== 'string') throw validation(`Malformed input request: #: required key [${path}] not found`);
-  if (value === '') throw validation(`Malformed input request: #/${path}: expected minLength: 1, actual: 0`);
+  if (typeof value !== 'string') throw malformed(`#: required key [${path}] not found`);
+  if (value === '') throw malformed(`#/${path}: expected minLength: 1, actual: 0`);
   return value;
 }
 
@@ -66,7 +70,7 @@ function titan(body: Json, version: 1 | 2): EmbeddingResult {
 
 function stringList<T extends string>(value: unknown, key: string, allowed: readonly T[]): T[] {
   if (!Array.isArray(value) || value.length === 0 || value.some((v) => !allowed.includes(v as T))) {
-    throw validation(`Malformed input request: #/${key}: expected a non-empty array of [${allowed.join(', ')}]`);
+    throw malformed(`#/${key}: expected a non-empty array of [${allowed.join(', ')}]`);
   }
   return value as T[];
 }
@@ -76,11 +80,11 @@ const COHERE_MAX_TEXTS = 96;
 
 function cohereInputs(body: Json): { inputs: string[]; texts?: string[] } {
   const sources = ['texts', 'images', 'inputs'].filter((key) => body[key] !== undefined);
-  if (sources.length !== 1) throw validation('Malformed input request: exactly one of texts, images or inputs is required');
+  if (sources.length !== 1) throw malformed('exactly one of texts, images or inputs is required');
   const list = body[sources[0]];
-  if (!Array.isArray(list) || list.length === 0) throw validation(`Malformed input request: #/${sources[0]}: expected a non-empty array`);
+  if (!Array.isArray(list) || list.length === 0) throw malformed(`#/${sources[0]}: expected a non-empty array`);
   if (list.length > COHERE_MAX_TEXTS) {
-    throw validation(`Malformed input request: #/${sources[0]}: expected maxItems: ${COHERE_MAX_TEXTS}, actual: ${list.length}`);
+    throw malformed(`#/${sources[0]}: expected maxItems: ${COHERE_MAX_TEXTS}, actual: ${list.length}`);
   }
   // Mixed (interleaved) inputs embed the concatenation of their text parts.
   const inputs = list.map((item: unknown) =>
@@ -93,7 +97,7 @@ function cohereInputs(body: Json): { inputs: string[]; texts?: string[] } {
 
 function cohere(body: Json, version: 3 | 4): EmbeddingResult {
   const inputTypes = ['search_document', 'search_query', 'classification', 'clustering', ...(version === 3 ? ['image'] : [])];
-  if (body.input_type === undefined) throw validation('Malformed input request: #: required key [input_type] not found');
+  if (body.input_type === undefined) throw malformed('#: required key [input_type] not found');
   oneOf(body, 'input_type', inputTypes, 'search_document');
   oneOf(body, 'truncate', version === 3 ? ['NONE', 'START', 'END'] : ['NONE', 'LEFT', 'RIGHT'], 'NONE');
   const { inputs, texts } = cohereInputs(body);
@@ -121,24 +125,24 @@ const NOVA_PURPOSES = [
 function nova(body: Json): EmbeddingResult {
   oneOf(body, 'schemaVersion', ['nova-multimodal-embed-v1'], 'nova-multimodal-embed-v1');
   if (body.taskType !== 'SINGLE_EMBEDDING') {
-    throw validation('Malformed input request: #/taskType: InvokeModel supports only SINGLE_EMBEDDING');
+    throw malformed('#/taskType: InvokeModel supports only SINGLE_EMBEDDING');
   }
   const params = body.singleEmbeddingParams as Json | undefined;
   if (typeof params !== 'object' || params === null) {
-    throw validation('Malformed input request: #: required key [singleEmbeddingParams] not found');
+    throw malformed('#: required key [singleEmbeddingParams] not found');
   }
   if (params.embeddingPurpose === undefined) {
-    throw validation('Malformed input request: #/singleEmbeddingParams: required key [embeddingPurpose] not found');
+    throw malformed('#/singleEmbeddingParams: required key [embeddingPurpose] not found');
   }
   oneOf(params, 'embeddingPurpose', NOVA_PURPOSES, 'GENERIC_INDEX');
   const dims = oneOf(params, 'embeddingDimension', [256, 384, 1024, 3072], 3072);
   const text = params.text as Json | undefined;
   if (typeof text !== 'object' || text === null) {
-    throw validation('Malformed input request: the emulator embeds only singleEmbeddingParams.text');
+    throw malformed('the emulator embeds only singleEmbeddingParams.text');
   }
   oneOf(text, 'truncationMode', ['START', 'END', 'NONE'], 'END');
   if (text.truncationMode === undefined) {
-    throw validation('Malformed input request: #/singleEmbeddingParams/text: required key [truncationMode] not found');
+    throw malformed('#/singleEmbeddingParams/text: required key [truncationMode] not found');
   }
   const value = requiredText(text.value, 'value');
   return {
@@ -149,7 +153,7 @@ function nova(body: Json): EmbeddingResult {
 
 export function invokeEmbedding(family: EmbeddingFamily, body: unknown): EmbeddingResult {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new BedrockError('ValidationException', 'Malformed input request: the body must be a JSON object');
+    throw malformed('the body must be a JSON object');
   }
   const json = body as Json;
   switch (family) {

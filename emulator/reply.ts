@@ -1,4 +1,6 @@
-import { countInputTokens, countWords, defaultReplyText, type ConverseBody } from './converse-request';
+import { countInputTokens, countWords, type ConverseBody } from './converse-request';
+import { defaultReply, outputText } from './default-reply';
+import type { ModelFamily } from './families';
 import type { ContentReply, EmulatorDefaults, OutputBlock } from './types';
 
 export interface Usage {
@@ -23,19 +25,18 @@ export interface ResolvedReply {
   dropAfterDeltas?: number;
 }
 
-function outputText(block: OutputBlock): string {
-  if ('text' in block) return block.text;
-  if ('toolUse' in block) return JSON.stringify(block.toolUse.input ?? {});
-  if ('reasoningText' in block.reasoningContent) return block.reasoningContent.reasoningText.text;
-  return '';
-}
-
+/**
+ * Scripted content wins; without it the default reply answers what the request asks for (see
+ * default-reply.ts). Both Converse routes render this one result, so streamed and unstreamed agree.
+ */
 export function resolveReply(
   reply: ContentReply | undefined,
   body: ConverseBody,
   defaults: EmulatorDefaults,
+  family?: ModelFamily,
 ): ResolvedReply {
-  const content = reply?.content ?? [{ text: defaults.replyText ?? defaultReplyText(body) }];
+  const fallback = reply?.content === undefined ? defaultReply(body, family, defaults) : undefined;
+  const content = reply?.content ?? fallback?.content ?? [];
   const hasToolUse = content.some((block) => 'toolUse' in block);
   const scripted = reply?.usage ?? {};
   const inputTokens = scripted.inputTokens ?? countInputTokens(body);
@@ -45,7 +46,7 @@ export function resolveReply(
   if (scripted.cacheWriteInputTokens !== undefined) usage.cacheWriteInputTokens = scripted.cacheWriteInputTokens;
   return {
     content,
-    stopReason: reply?.stopReason ?? (hasToolUse ? 'tool_use' : 'end_turn'),
+    stopReason: reply?.stopReason ?? fallback?.stopReason ?? (hasToolUse ? 'tool_use' : 'end_turn'),
     usage,
     latencyMs: reply?.latencyMs ?? defaults.latencyMs,
     scriptedLatencyMs: reply?.latencyMs,

@@ -133,6 +133,12 @@ describe('InvokeModel embedding families', () => {
     });
   });
 
+  it('words an extraneous key exactly as Bedrock does', async () => {
+    await expect(invoke('amazon.titan-embed-text-v1', { inputText: 'x', normalize: true })).rejects.toMatchObject({
+      message: 'Malformed input request: #: extraneous key [normalize] is not permitted, please reformat your input and try again.',
+    });
+  });
+
   it.each(['amazon.titan-embed-text-v3', 'anthropic.claude-3-5-haiku-20241022-v1:0'])('answers 404 for %s', async (modelId) => {
     await expect(invoke(modelId, { inputText: 'x' })).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
