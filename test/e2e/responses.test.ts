@@ -192,3 +192,17 @@ describe('errors', () => {
     expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('tools[1].type');
   });
 });
+
+describe('client telemetry never reaches the model', () => {
+  // Codex CLI sends these on every request; the strict emulator refuses any of them in Claude's native body.
+  const telemetry = { client_metadata: { session_id: 's-1', turn_id: 't-1' }, prompt_cache_key: 'pck-1', safety_identifier: 'u-1' };
+
+  it.each([false, true])('a Codex-style request to Claude succeeds (stream: %s) and sends none of it to Bedrock', async (stream) => {
+    const res = await h.fetch('/v1/responses', { method: 'POST', json: { model: HAIKU, input: 'hi', store: false, stream, ...telemetry } });
+    expect(res.status).toBe(200);
+    await res.text();
+    expect(res.headers.get('x-gateway-ignored-fields')).toBe('client_metadata');
+    const body = sent(stream ? 'converse-stream' : 'converse');
+    expect(JSON.stringify(body)).not.toMatch(/client_metadata|pck-1|safety_identifier/);
+  });
+});
