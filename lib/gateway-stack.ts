@@ -23,7 +23,7 @@ export class GatewayStack extends Stack {
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
     const { config } = props;
-    this.configuredAzs = config.availabilityZones;
+    this.configuredAzs = config.target === 'lambda-url' ? undefined : config.availabilityZones;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
     const environment = handlerEnvironment(config);
     const apiKey = new ApiKey(this, 'ApiKey', { source: config.apiKey });
@@ -36,7 +36,7 @@ export class GatewayStack extends Stack {
       new BedrockAccess(this, 'BedrockAccess', { role: target.gateway.role, applicationInferenceProfiles });
       baseUrl = `${target.functionUrl.url}${API_ROUTE_PREFIX.slice(1)}`;
     } else {
-      const network = new Network(this, 'Network', { network: config.network!, availabilityZones: config.availabilityZones, logRetention });
+      const network = new Network(this, 'Network', { network: config.network, availabilityZones: config.availabilityZones, logRetention });
       const lb = new LoadBalancer(this, 'LoadBalancer', { vpc: network.vpc, subnets: network.publicSubnets, ...config.loadBalancer });
       baseUrl = `${lb.origin}${API_ROUTE_PREFIX}`;
       if (config.target === 'fargate') {
@@ -45,7 +45,7 @@ export class GatewayStack extends Stack {
           subnets: network.taskSubnets,
           assignPublicIp: network.assignPublicIp,
           listener: lb.listener,
-          sizing: config.fargate!,
+          sizing: config.fargate,
           environment,
           apiKeySecret: apiKey.ecsSecret,
           logRetention,
