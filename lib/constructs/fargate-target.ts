@@ -3,11 +3,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IgnoreMode } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { FargateSizing } from '../config';
 import { REPO_ROOT } from './gateway-function';
+import type { GatewayTarget } from './gateway-target';
 
 /** The port the Node server listens on inside the container. */
 export const CONTAINER_PORT = 8000;
@@ -48,10 +50,14 @@ export interface FargateTargetProps {
 }
 
 /** The Node server from the repository's Dockerfile as an arm64 Fargate service behind the load balancer. */
-export class FargateTarget extends Construct {
+export class FargateTarget extends Construct implements GatewayTarget {
   readonly service: ecs.FargateService;
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The task role: what the server's own AWS calls run as. */
+  readonly role: iam.IRole;
+  /** ECS injects the key (apiKeySecret) at task start, granting the execution role; the task role never reads it. */
+  readonly readsApiKey = false;
 
   constructor(scope: Construct, id: string, props: FargateTargetProps) {
     super(scope, id);
@@ -63,6 +69,7 @@ export class FargateTarget extends Construct {
       memoryLimitMiB: sizing.memory,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
+    this.role = this.taskDefinition.taskRole;
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason: 'The plain environment holds only non-secret settings (model ids, feature flags, port); the API key arrives as an ECS secret.',
