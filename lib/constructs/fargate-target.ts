@@ -7,7 +7,9 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IgnoreMode } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ENV } from '../../lambda/src/env-names';
 import type { FargateSizing } from '../config';
+import type { HandlerEnvironment } from '../environment';
 import { REPO_ROOT } from './gateway-function';
 import type { GatewayTarget } from './gateway-target';
 
@@ -34,7 +36,7 @@ export interface FargateTargetProps {
   /** Task size and scaling bounds. */
   readonly sizing: FargateSizing;
   /** Environment for the server (models, flags). */
-  readonly environment: Readonly<Record<string, string>>;
+  readonly environment: HandlerEnvironment;
   /** The API key, injected as the API_KEY environment variable at task start. */
   readonly apiKeySecret: ecs.Secret;
   /**
@@ -87,8 +89,8 @@ export class FargateTarget extends Construct implements GatewayTarget {
         ignoreMode: IgnoreMode.DOCKER,
       }),
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'gateway', logGroup }),
-      environment: { ...props.environment, PORT: String(CONTAINER_PORT) },
-      secrets: { API_KEY: props.apiKeySecret },
+      environment: { ...props.environment, [ENV.PORT]: String(CONTAINER_PORT) },
+      secrets: { [ENV.API_KEY]: props.apiKeySecret },
       portMappings: [{ containerPort: CONTAINER_PORT }],
       healthCheck: {
         command: ['CMD', 'node', '-e', HEALTH_PROBE],
