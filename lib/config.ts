@@ -1,6 +1,7 @@
 /**
- * CDK context → one typed, validated GatewayConfig. Every problem is collected and reported together,
- * each naming the context keys to change, so a synth never half-succeeds on a bad combination.
+ * CDK context → one typed, validated GatewayConfig, a variant per target holding exactly what that target
+ * needs. Every problem is collected and reported together, each naming the context keys to change, so a
+ * synth never half-succeeds on a bad combination.
  */
 import { defaultModelsForRegion } from '../lambda/src/models/region-defaults';
 import { ContextGetter, ContextReader, cidrsOverlap, isIpv4Cidr, likelyTypo } from './config-values';
@@ -50,28 +51,53 @@ export interface FargateSizing {
   readonly maxCount: number;
 }
 
-export interface GatewayConfig {
+/** What every target shares. */
+export interface CommonConfig {
   readonly stackName: string;
-  readonly target: Target;
   readonly account?: string;
   readonly region?: string;
-  /** AZs for new subnets; absent means "the Region's first AZs", resolved at deploy time. */
-  readonly availabilityZones?: readonly string[];
-  /** Absent for lambda-url, which needs no VPC. */
-  readonly network?: NetworkConfig;
-  /** Absent for lambda-url, which has no load balancer. */
-  readonly loadBalancer?: LoadBalancerConfig;
   readonly apiKey: ApiKeySource;
   readonly models: ModelConfig;
-  /** Present for lambda and lambda-url. */
-  readonly lambda?: LambdaSizing;
-  /** Present for fargate. */
-  readonly fargate?: FargateSizing;
   readonly logRetentionDays: number;
   readonly logLevel: string;
   /** Run the cdk-nag AwsSolutions checks during synth. */
   readonly nag: boolean;
 }
+
+/** The VPC and the Application Load Balancer of the load-balanced targets (lambda and fargate). */
+export interface LoadBalancedConfig {
+  /** AZs for new subnets; absent means "the Region's first AZs", resolved at deploy time. */
+  readonly availabilityZones?: readonly string[];
+  readonly network: NetworkConfig;
+  readonly loadBalancer: LoadBalancerConfig;
+}
+
+/** target=lambda: a function behind the load balancer (responses buffered by the ALB). */
+export interface LambdaConfig extends CommonConfig, LoadBalancedConfig {
+  readonly target: 'lambda';
+  readonly lambda: LambdaSizing;
+}
+
+/** target=lambda-url: a streaming function behind its Function URL; no VPC, no load balancer. */
+export interface LambdaUrlConfig extends CommonConfig {
+  readonly target: 'lambda-url';
+  readonly lambda: LambdaSizing;
+}
+
+/** target=fargate: the Node server as a Fargate service behind the load balancer. */
+export interface FargateConfig extends CommonConfig, LoadBalancedConfig {
+  readonly target: 'fargate';
+  readonly fargate: FargateSizing;
+}
+
+/** The validated app configuration: one variant per target, each holding exactly the parts it needs. */
+export type GatewayConfig = LambdaConfig | LambdaUrlConfig | FargateConfig;
+
+/** The variant of one target, e.g. ConfigFor<'fargate'>. */
+export type ConfigFor<T extends Target> = Extract<GatewayConfig, { readonly target: T }>;
+
+/** The target-specific parts of a variant (everything but CommonConfig). */
+type TargetParts = { [T in Target]: Omit<ConfigFor<T>, keyof CommonConfig> }[Target];
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -154,37 +180,52 @@ export function parseConfig(get: ContextGetter, presentKeys: readonly string[] =
   const logLevel = (r.string('logLevel', /^(debug|info|warn|error|silent)$/i, 'one of DEBUG, INFO, WARN, ERROR, SILENT') ?? 'INFO').toUpperCase();
   const nag = r.bool('nag', true);
 
-  let network: NetworkConfig | undefined;
-  let loadBalancer: LoadBalancerConfig | undefined;
-  let availabilityZones: string[] | undefined;
-  let lambda: LambdaSizing | undefined;
-  let fargate: FargateSizing | undefined;
+  const parts = target && parseTargetParts(r, target, region);
+  if (r.issues.length > 0 || !parts) throw new ConfigError(r.issues);
+  return { stackName, account, region, apiKey, models, logRetentionDays, logLevel, nag, ...parts };
+}
 
-  if (target === 'lambda-url') {
-    const misplaced = [...NETWORK_KEYS, ...ALB_KEYS].filter((k) => r.has(k));
-    if (misplaced.length > 0) r.issue(['target', ...misplaced], 'target=lambda-url has no VPC or load balancer, so these keys do not apply');
-  } else if (target) {
-    availabilityZones = parseAvailabilityZones(r, region);
-    network = parseNetwork(r, target, availabilityZones);
-    loadBalancer = parseLoadBalancer(r, region);
+/**
+ * The parts that depend on the target; undefined when one could not be read (an issue says why). Every part
+ * is read before the result is assembled, so its problems are reported even when another part failed.
+ */
+function parseTargetParts(r: ContextReader, target: Target, region: string | undefined): TargetParts | undefined {
+  switch (target) {
+    case 'lambda-url': {
+      const misplaced = [...NETWORK_KEYS, ...ALB_KEYS].filter((k) => r.has(k));
+      if (misplaced.length > 0) r.issue(['target', ...misplaced], 'target=lambda-url has no VPC or load balancer, so these keys do not apply');
+      return { target, lambda: parseLambda(r, target) };
+    }
+    case 'lambda': {
+      const { network, ...placement } = parseLoadBalanced(r, target, region);
+      const lambda = parseLambda(r, target);
+      if (placement.loadBalancer.idleTimeoutSeconds < lambda.timeoutSeconds) {
+        r.issue(['idleTimeout', 'timeout'], `the load balancer would close connections (idleTimeout=${placement.loadBalancer.idleTimeoutSeconds}s) before the function may finish (timeout=${lambda.timeoutSeconds}s)`);
+      }
+      return network && { target, network, ...placement, lambda };
+    }
+    case 'fargate': {
+      const { network, ...placement } = parseLoadBalanced(r, target, region);
+      const misplaced = LAMBDA_KEYS.filter((k) => r.has(k));
+      if (misplaced.length > 0) r.issue(['target', ...misplaced], 'these keys size a Lambda function and do not apply to target=fargate (use cpu and memory)');
+      const fargate = parseFargate(r);
+      return network && { target, network, ...placement, fargate };
+    }
   }
+}
 
-  if (target === 'fargate') {
-    const misplaced = LAMBDA_KEYS.filter((k) => r.has(k));
-    if (misplaced.length > 0) r.issue(['target', ...misplaced], 'these keys size a Lambda function and do not apply to target=fargate (use cpu and memory)');
-    fargate = parseFargate(r);
-  } else if (target) {
-    const misplaced = FARGATE_KEYS.filter((k) => r.has(k));
-    if (misplaced.length > 0) r.issue(['target', ...misplaced], `these keys size a Fargate service and do not apply to target=${target} (use memorySize and timeout)`);
-    lambda = { memorySize: r.int('memorySize', 1024, 128, 10240), timeoutSeconds: r.int('timeout', 600, 1, 900) };
-  }
+/** The VPC and load balancer; `network` is undefined when it could not be read (an issue says why). */
+function parseLoadBalanced(r: ContextReader, target: Target, region: string | undefined): { availabilityZones?: string[]; network?: NetworkConfig; loadBalancer: LoadBalancerConfig } {
+  const availabilityZones = parseAvailabilityZones(r, region);
+  const network = parseNetwork(r, target, availabilityZones);
+  const loadBalancer = parseLoadBalancer(r, region);
+  return { availabilityZones, network, loadBalancer };
+}
 
-  if (target === 'lambda' && lambda && loadBalancer && loadBalancer.idleTimeoutSeconds < lambda.timeoutSeconds) {
-    r.issue(['idleTimeout', 'timeout'], `the load balancer would close connections (idleTimeout=${loadBalancer.idleTimeoutSeconds}s) before the function may finish (timeout=${lambda.timeoutSeconds}s)`);
-  }
-
-  if (r.issues.length > 0 || !target) throw new ConfigError(r.issues);
-  return { stackName, target, account, region, availabilityZones, network, loadBalancer, apiKey, models, lambda, fargate, logRetentionDays, logLevel, nag };
+function parseLambda(r: ContextReader, target: 'lambda' | 'lambda-url'): LambdaSizing {
+  const misplaced = FARGATE_KEYS.filter((k) => r.has(k));
+  if (misplaced.length > 0) r.issue(['target', ...misplaced], `these keys size a Fargate service and do not apply to target=${target} (use memorySize and timeout)`);
+  return { memorySize: r.int('memorySize', 1024, 128, 10240), timeoutSeconds: r.int('timeout', 600, 1, 900) };
 }
 
 function parseApiKey(r: ContextReader, region: string | undefined): ApiKeySource {

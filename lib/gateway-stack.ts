@@ -1,11 +1,12 @@
 import { CfnOutput, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { GatewayConfig } from './config';
+import type { GatewayConfig, LoadBalancedConfig } from './config';
 import { ApiKey } from './constructs/api-key';
 import { BedrockAccess } from './constructs/bedrock-access';
 import { FargateTarget } from './constructs/fargate-target';
 import { FunctionUrlTarget } from './constructs/function-url';
+import type { GatewayTarget } from './constructs/gateway-target';
 import { LambdaTarget } from './constructs/lambda-target';
 import { LoadBalancer } from './constructs/load-balancer';
 import { Network } from './constructs/network';
@@ -18,51 +19,64 @@ export interface GatewayStackProps extends StackProps {
 
 /** One deployment of the gateway: API key, Bedrock access and the chosen serving target. */
 export class GatewayStack extends Stack {
+  /** The serving target; its role holds every run-time permission of the handler. */
+  readonly target: GatewayTarget;
   private readonly configuredAzs?: readonly string[];
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
     const { config } = props;
-    this.configuredAzs = config.availabilityZones;
-    const logRetention = config.logRetentionDays as logs.RetentionDays;
-    const environment = handlerEnvironment(config);
+    this.configuredAzs = config.target === 'lambda-url' ? undefined : config.availabilityZones;
     const apiKey = new ApiKey(this, 'ApiKey', { source: config.apiKey });
-    const applicationInferenceProfiles = config.models.enableApplicationInferenceProfiles;
+    const { target, baseUrl } = this.addTarget(config, apiKey);
+    this.target = target;
 
-    let baseUrl: string;
-    if (config.target === 'lambda-url') {
-      const target = new FunctionUrlTarget(this, 'FunctionUrl', { ...config.lambda, logRetention, environment: { ...environment, ...apiKey.environment } });
-      apiKey.grantRead(target.gateway.role);
-      new BedrockAccess(this, 'BedrockAccess', { role: target.gateway.role, applicationInferenceProfiles });
-      baseUrl = `${target.functionUrl.url}${API_ROUTE_PREFIX.slice(1)}`;
-    } else {
-      const network = new Network(this, 'Network', { network: config.network!, availabilityZones: config.availabilityZones, logRetention });
-      const lb = new LoadBalancer(this, 'LoadBalancer', { vpc: network.vpc, subnets: network.publicSubnets, ...config.loadBalancer });
-      baseUrl = `${lb.origin}${API_ROUTE_PREFIX}`;
-      if (config.target === 'fargate') {
-        const target = new FargateTarget(this, 'Fargate', {
-          vpc: network.vpc,
-          subnets: network.taskSubnets,
-          assignPublicIp: network.assignPublicIp,
-          listener: lb.listener,
-          sizing: config.fargate!,
-          environment,
-          apiKeySecret: apiKey.ecsSecret,
-          logRetention,
-        });
-        new BedrockAccess(this, 'BedrockAccess', { role: target.taskDefinition.taskRole, applicationInferenceProfiles });
-      } else {
-        const target = new LambdaTarget(this, 'Lambda', { ...config.lambda, listener: lb.listener, logRetention, environment: { ...environment, ...apiKey.environment } });
-        apiKey.grantRead(target.gateway.role);
-        new BedrockAccess(this, 'BedrockAccess', { role: target.gateway.role, applicationInferenceProfiles });
-      }
-    }
+    // What the handler calls at run time, granted once to the role of whichever target runs it.
+    new BedrockAccess(this, 'BedrockAccess', { role: target.role, applicationInferenceProfiles: config.models.enableApplicationInferenceProfiles });
+    if (target.readsApiKey) apiKey.grantRead(target.role);
 
     new CfnOutput(this, 'ApiBaseUrl', { value: baseUrl, description: 'OpenAI base URL: point clients (base_url / OPENAI_BASE_URL) here' });
     new CfnOutput(this, 'Target', { value: config.target, description: 'Serving target (context key "target")' });
     if (apiKey.secretArn) new CfnOutput(this, 'ApiKeySecretArn', { value: apiKey.secretArn, description: 'Secrets Manager secret holding {"api_key": ...}' });
     if (apiKey.parameterName) new CfnOutput(this, 'ApiKeyParameterName', { value: apiKey.parameterName, description: 'SSM SecureString holding the API key' });
     new CfnOutput(this, 'ApiKeyCommand', { value: apiKey.readCommand, description: 'Prints the API key' });
+  }
+
+  /** The target the config names, and the base URL clients use to reach it. */
+  private addTarget(config: GatewayConfig, apiKey: ApiKey): { target: GatewayTarget; baseUrl: string } {
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    const environment = handlerEnvironment(config);
+    switch (config.target) {
+      case 'lambda-url': {
+        const target = new FunctionUrlTarget(this, 'FunctionUrl', { ...config.lambda, logRetention, environment: { ...environment, ...apiKey.environment } });
+        return { target, baseUrl: `${target.functionUrl.url}${API_ROUTE_PREFIX.slice(1)}` };
+      }
+      case 'lambda': {
+        const { lb } = this.addLoadBalancer(config, logRetention);
+        const target = new LambdaTarget(this, 'Lambda', { ...config.lambda, listener: lb.listener, logRetention, environment: { ...environment, ...apiKey.environment } });
+        return { target, baseUrl: `${lb.origin}${API_ROUTE_PREFIX}` };
+      }
+      case 'fargate': {
+        const { network, lb } = this.addLoadBalancer(config, logRetention);
+        const target = new FargateTarget(this, 'Fargate', {
+          vpc: network.vpc,
+          subnets: network.taskSubnets,
+          assignPublicIp: network.assignPublicIp,
+          listener: lb.listener,
+          sizing: config.fargate,
+          environment,
+          apiKeySecret: apiKey.ecsSecret,
+          logRetention,
+        });
+        return { target, baseUrl: `${lb.origin}${API_ROUTE_PREFIX}` };
+      }
+    }
+  }
+
+  private addLoadBalancer(config: LoadBalancedConfig, logRetention: logs.RetentionDays): { network: Network; lb: LoadBalancer } {
+    const network = new Network(this, 'Network', { network: config.network, availabilityZones: config.availabilityZones, logRetention });
+    const lb = new LoadBalancer(this, 'LoadBalancer', { vpc: network.vpc, subnets: network.publicSubnets, ...config.loadBalancer });
+    return { network, lb };
   }
 
   /**

@@ -3,6 +3,7 @@
  * Names follow the older Python sample gateway where one existed, so existing deployments keep working.
  */
 import * as z from 'zod';
+import { ENV } from './env-names';
 
 const bool = (fallback: boolean) =>
   z
@@ -72,50 +73,50 @@ const jsonMap = z
   });
 
 const envSchema = z.object({
-  PORT: int(8000, 0, 65535),
-  HOST: z.string().optional().default('0.0.0.0'),
-  API_ROUTE_PREFIX: z
+  [ENV.PORT]: int(8000, 0, 65535),
+  [ENV.HOST]: z.string().optional().default('0.0.0.0'),
+  [ENV.API_ROUTE_PREFIX]: z
     .string()
     .optional()
     .transform((v) => normalisePrefix(v ?? '/api/v1')),
-  API_KEY: optionalString,
-  API_KEYS: list,
-  API_KEY_SECRET_ARN: optionalString,
-  API_KEY_PARAM_NAME: optionalString,
-  API_KEY_REFRESH_SECONDS: int(300, 0, 86_400),
-  AWS_REGION: optionalString,
-  AWS_DEFAULT_REGION: optionalString,
-  DEFAULT_MODEL: optionalString,
-  DEFAULT_EMBEDDING_MODEL: optionalString,
-  ALLOWED_ORIGINS: list,
-  LOG_LEVEL: z
+  [ENV.API_KEY]: optionalString,
+  [ENV.API_KEYS]: list,
+  [ENV.API_KEY_SECRET_ARN]: optionalString,
+  [ENV.API_KEY_PARAM_NAME]: optionalString,
+  [ENV.API_KEY_REFRESH_SECONDS]: int(300, 0, 86_400),
+  [ENV.AWS_REGION]: optionalString,
+  [ENV.AWS_DEFAULT_REGION]: optionalString,
+  [ENV.DEFAULT_MODEL]: optionalString,
+  [ENV.DEFAULT_EMBEDDING_MODEL]: optionalString,
+  [ENV.ALLOWED_ORIGINS]: list,
+  [ENV.LOG_LEVEL]: z
     .string()
     .optional()
     .transform((v) => (v ?? 'INFO').toUpperCase())
     .pipe(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'])),
-  LOG_PROMPTS: bool(false),
-  MAX_BODY_BYTES: int(20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
-  UPSTREAM_TIMEOUT_MS: int(300_000, 1_000, 3_600_000),
-  SHUTDOWN_GRACE_MS: int(25_000, 0, 600_000),
-  ENABLE_CROSS_REGION_INFERENCE: bool(true),
-  ENABLE_APPLICATION_INFERENCE_PROFILES: bool(true),
-  ENABLE_PROMPT_CACHING: bool(false),
-  MODEL_ALLOWLIST: list,
-  MODEL_ALIASES: jsonMap,
-  ALIAS_GPT_TO_DEFAULT: bool(false),
-  MODEL_CATALOG_TTL_SECONDS: int(600, 0, 86_400),
-  REASONING_AS_THINK_TAGS: bool(false),
-  ALLOW_PRIVATE_URL_FETCH: bool(false),
+  [ENV.LOG_PROMPTS]: bool(false),
+  [ENV.MAX_BODY_BYTES]: int(20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
+  [ENV.UPSTREAM_TIMEOUT_MS]: int(300_000, 1_000, 3_600_000),
+  [ENV.SHUTDOWN_GRACE_MS]: int(25_000, 0, 600_000),
+  [ENV.ENABLE_CROSS_REGION_INFERENCE]: bool(true),
+  [ENV.ENABLE_APPLICATION_INFERENCE_PROFILES]: bool(true),
+  [ENV.ENABLE_PROMPT_CACHING]: bool(false),
+  [ENV.MODEL_ALLOWLIST]: list,
+  [ENV.MODEL_ALIASES]: jsonMap,
+  [ENV.ALIAS_GPT_TO_DEFAULT]: bool(false),
+  [ENV.MODEL_CATALOG_TTL_SECONDS]: int(600, 0, 86_400),
+  [ENV.REASONING_AS_THINK_TAGS]: bool(false),
+  [ENV.ALLOW_PRIVATE_URL_FETCH]: bool(false),
   // Request limits checked before any upstream call (Bedrock documents 20 images of 3.75 MB and 5 documents of 4.5 MB).
-  MAX_MESSAGES: int(10_000, 1, 1_000_000),
-  MAX_TOOLS: int(128, 1, 100_000),
-  MAX_IMAGES: int(20, 0, 10_000),
-  MAX_DOCUMENTS: int(5, 0, 10_000),
-  MAX_IMAGE_BYTES: int(3_932_160, 1024, 200 * 1024 * 1024),
-  MAX_DOCUMENT_BYTES: int(4_718_592, 1024, 200 * 1024 * 1024),
-  METRICS_ENABLED: optionalBool,
-  METRICS_NAMESPACE: z.string().optional().default('BedrockOpenAIGateway'),
-  AWS_LAMBDA_FUNCTION_NAME: optionalString,
+  [ENV.MAX_MESSAGES]: int(10_000, 1, 1_000_000),
+  [ENV.MAX_TOOLS]: int(128, 1, 100_000),
+  [ENV.MAX_IMAGES]: int(20, 0, 10_000),
+  [ENV.MAX_DOCUMENTS]: int(5, 0, 10_000),
+  [ENV.MAX_IMAGE_BYTES]: int(3_932_160, 1024, 200 * 1024 * 1024),
+  [ENV.MAX_DOCUMENT_BYTES]: int(4_718_592, 1024, 200 * 1024 * 1024),
+  [ENV.METRICS_ENABLED]: optionalBool,
+  [ENV.METRICS_NAMESPACE]: z.string().optional().default('BedrockOpenAIGateway'),
+  [ENV.AWS_LAMBDA_FUNCTION_NAME]: optionalString,
 });
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';

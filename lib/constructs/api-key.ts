@@ -3,7 +3,9 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ENV } from '../../lambda/src/env-names';
 import type { ApiKeySource } from '../config';
+import type { HandlerEnvironment } from '../environment';
 
 export interface ApiKeyProps {
   /** Where the key lives: a new generated secret, an existing secret, or an existing SSM SecureString. */
@@ -23,7 +25,7 @@ export class ApiKey extends Construct {
   /** Set when the key is an SSM SecureString. */
   readonly parameterName?: string;
   /** Environment variables telling the handler where to read the key at run time. */
-  readonly environment: Readonly<Record<string, string>>;
+  readonly environment: HandlerEnvironment;
   /** The key injected into a container as an ECS secret, so the task role needs no read access. */
   readonly ecsSecret: ecs.Secret;
   /** AWS CLI command that prints the key. */
@@ -43,7 +45,7 @@ export class ApiKey extends Construct {
       this.parameterName = source.parameterName;
       this.kmsKeyArn = source.kmsKeyArn;
       this.resourceArn = Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: source.parameterName.replace(/^\//, '') });
-      this.environment = { API_KEY_PARAM_NAME: source.parameterName };
+      this.environment = { [ENV.API_KEY_PARAM_NAME]: source.parameterName };
       this.readCommand = `aws ssm get-parameter --region ${region} --name ${source.parameterName} --with-decryption --query Parameter.Value --output text`;
     } else {
       this.service = 'secretsmanager';
@@ -52,7 +54,7 @@ export class ApiKey extends Construct {
       this.secretArn = arn;
       // A complete ARN ends in a 6-character suffix; a partial one needs the wildcard to match that suffix.
       this.resourceArn = source.kind === 'secret' && !/-[A-Za-z0-9]{6}$/.test(arn) ? `${arn}-??????` : arn;
-      this.environment = { API_KEY_SECRET_ARN: arn };
+      this.environment = { [ENV.API_KEY_SECRET_ARN]: arn };
       this.readCommand = `aws secretsmanager get-secret-value --region ${region} --secret-id ${arn} --query SecretString --output text`;
     }
 

@@ -3,11 +3,15 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IgnoreMode } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ENV } from '../../lambda/src/env-names';
 import type { FargateSizing } from '../config';
+import type { HandlerEnvironment } from '../environment';
 import { REPO_ROOT } from './gateway-function';
+import type { GatewayTarget } from './gateway-target';
 
 /** The port the Node server listens on inside the container. */
 export const CONTAINER_PORT = 8000;
@@ -32,7 +36,7 @@ export interface FargateTargetProps {
   /** Task size and scaling bounds. */
   readonly sizing: FargateSizing;
   /** Environment for the server (models, flags). */
-  readonly environment: Readonly<Record<string, string>>;
+  readonly environment: HandlerEnvironment;
   /** The API key, injected as the API_KEY environment variable at task start. */
   readonly apiKeySecret: ecs.Secret;
   /**
@@ -48,10 +52,14 @@ export interface FargateTargetProps {
 }
 
 /** The Node server from the repository's Dockerfile as an arm64 Fargate service behind the load balancer. */
-export class FargateTarget extends Construct {
+export class FargateTarget extends Construct implements GatewayTarget {
   readonly service: ecs.FargateService;
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The task role: what the server's own AWS calls run as. */
+  readonly role: iam.IRole;
+  /** ECS injects the key (apiKeySecret) at task start, granting the execution role; the task role never reads it. */
+  readonly readsApiKey = false;
 
   constructor(scope: Construct, id: string, props: FargateTargetProps) {
     super(scope, id);
@@ -63,6 +71,7 @@ export class FargateTarget extends Construct {
       memoryLimitMiB: sizing.memory,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
+    this.role = this.taskDefinition.taskRole;
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason: 'The plain environment holds only non-secret settings (model ids, feature flags, port); the API key arrives as an ECS secret.',
@@ -80,8 +89,8 @@ export class FargateTarget extends Construct {
         ignoreMode: IgnoreMode.DOCKER,
       }),
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'gateway', logGroup }),
-      environment: { ...props.environment, PORT: String(CONTAINER_PORT) },
-      secrets: { API_KEY: props.apiKeySecret },
+      environment: { ...props.environment, [ENV.PORT]: String(CONTAINER_PORT) },
+      secrets: { [ENV.API_KEY]: props.apiKeySecret },
       portMappings: [{ containerPort: CONTAINER_PORT }],
       healthCheck: {
         command: ['CMD', 'node', '-e', HEALTH_PROBE],

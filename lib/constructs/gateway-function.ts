@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { HandlerEnvironment } from '../environment';
 // Plain CommonJS shared with the Dockerfile and the benchmark, so every deployable ships the same layout.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { LAZY_MODULES, MAIN_FIELDS, lazyBundleCommands } = require('../../scripts/lazy-modules.cjs') as {
@@ -20,7 +21,7 @@ export interface GatewayFunctionProps {
   /** Entry file relative to the repository root, e.g. lambda/src/runtime/lambda/alb.ts. */
   readonly entry: string;
   /** Environment for the handler (models, API key location, flags). */
-  readonly environment: Readonly<Record<string, string>>;
+  readonly environment: HandlerEnvironment;
   /**
    * Memory in MiB; CPU share grows with it.
    * @default 1024

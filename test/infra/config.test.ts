@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, CONTEXT_KEYS, parseConfig } from '../../lib/config';
+import { ConfigError, ConfigFor, CONTEXT_KEYS, GatewayConfig, parseConfig, Target } from '../../lib/config';
 
 const parse = (ctx: Record<string, unknown>) => parseConfig((k) => ctx[k], Object.keys(ctx));
+
+/** The config as the variant of `target`; fails the test when it is another target's. */
+function variant<T extends Target>(config: GatewayConfig, target: T): ConfigFor<T> {
+  expect(config.target).toBe(target);
+  return config as ConfigFor<T>;
+}
 
 /** Parses and returns the problems; fails the test if the context was accepted. */
 function problems(ctx: Record<string, unknown>): readonly string[] {
@@ -43,11 +49,11 @@ describe('parseConfig defaults', () => {
       loadBalancer: { allowedCidrs: ['0.0.0.0/0'], internal: false, idleTimeoutSeconds: 900, accessLogs: false, certificateArn: undefined },
       apiKey: { kind: 'generated' },
       lambda: { memorySize: 1024, timeoutSeconds: 600 },
-      fargate: undefined,
       logRetentionDays: 30,
       logLevel: 'INFO',
       nag: true,
     });
+    expect(c).not.toHaveProperty('fargate');
     expect(c.models).toEqual({
       defaultModel: undefined,
       defaultEmbeddingModel: undefined,
@@ -59,13 +65,14 @@ describe('parseConfig defaults', () => {
   });
 
   it('sizes Fargate with valid defaults', () => {
-    expect(parse({ target: 'fargate' }).fargate).toEqual({ cpu: 512, memory: 1024, desiredCount: 1, maxCount: 4 });
-    expect(parse({ target: 'fargate', cpu: '256' }).fargate?.memory).toBe(512);
+    expect(variant(parse({ target: 'fargate' }), 'fargate').fargate).toEqual({ cpu: 512, memory: 1024, desiredCount: 1, maxCount: 4 });
+    expect(variant(parse({ target: 'fargate', cpu: '256' }), 'fargate').fargate.memory).toBe(512);
   });
 
   it('gives lambda-url neither a network nor a load balancer', () => {
-    const c = parse({ target: 'lambda-url' });
-    expect([c.network, c.loadBalancer, c.lambda?.memorySize]).toEqual([undefined, undefined, 1024]);
+    const c = variant(parse({ target: 'lambda-url' }), 'lambda-url');
+    expect(c.lambda.memorySize).toBe(1024);
+    for (const part of ['availabilityZones', 'network', 'loadBalancer', 'fargate']) expect(c).not.toHaveProperty(part);
   });
 
   it('takes default models from the Region table when the region is known', () => {
@@ -83,16 +90,16 @@ describe('parseConfig defaults', () => {
     const fromCli = parse({ target: 'fargate', internal: 'true', desiredCount: '2', allowedCidrs: '10.0.0.0/8, 192.168.0.0/16', modelAllowlist: 'anthropic.*,amazon.nova-*' });
     const fromJson = parse({ target: 'fargate', internal: true, desiredCount: 2, allowedCidrs: ['10.0.0.0/8', '192.168.0.0/16'], modelAllowlist: ['anthropic.*', 'amazon.nova-*'] });
     expect(fromCli).toEqual(fromJson);
-    expect(fromCli.loadBalancer?.allowedCidrs).toEqual(['10.0.0.0/8', '192.168.0.0/16']);
+    expect(variant(fromCli, 'fargate').loadBalancer.allowedCidrs).toEqual(['10.0.0.0/8', '192.168.0.0/16']);
     expect(fromCli.models.modelAllowlist).toEqual(['anthropic.*', 'amazon.nova-*']);
   });
 
   it('recognises the three network shapes', () => {
-    expect(parse({ vpcId: VPC, publicSubnetIds: SUBNETS }).network).toEqual({ kind: 'existing-subnets', vpcId: VPC, publicSubnetIds: SUBNETS.split(',') });
-    expect(parse({ vpcId: VPC, internetGatewayId: IGW, subnetCidrs: '10.1.0.0/24,10.1.1.0/24' }).network).toEqual({
+    expect(variant(parse({ vpcId: VPC, publicSubnetIds: SUBNETS }), 'lambda').network).toEqual({ kind: 'existing-subnets', vpcId: VPC, publicSubnetIds: SUBNETS.split(',') });
+    expect(variant(parse({ vpcId: VPC, internetGatewayId: IGW, subnetCidrs: '10.1.0.0/24,10.1.1.0/24' }), 'lambda').network).toEqual({
       kind: 'new-subnets', vpcId: VPC, internetGatewayId: IGW, subnetCidrs: ['10.1.0.0/24', '10.1.1.0/24'],
     });
-    expect(parse({ target: 'fargate', natGateways: '1' }).network).toEqual({ kind: 'new-vpc', natGateways: 1 });
+    expect(variant(parse({ target: 'fargate', natGateways: '1' }), 'fargate').network).toEqual({ kind: 'new-vpc', natGateways: 1 });
   });
 
   it('recognises existing key sources', () => {
