@@ -40,7 +40,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(requestId({ headerName: 'x-request-id' }));
   if (deps.config.allowedOrigins.length) {
     const origins = deps.config.allowedOrigins;
-    app.use(cors({ origin: origins.includes('*') ? '*' : [...origins], exposeHeaders: ['x-request-id', 'retry-after', 'x-gateway-ignored-fields'], maxAge: 600 }));
+    app.use(cors({ origin: origins.includes('*') ? '*' : [...origins], exposeHeaders: ['x-request-id', 'retry-after', 'x-gateway-ignored-fields', 'x-gateway-ignored-tools'], maxAge: 600 }));
   }
   app.get('/health', (c) => c.json({ status: 'ok' }));
   // After /health on purpose: load-balancer probes stay out of the access log and the metrics.

@@ -106,6 +106,11 @@ const envSchema = z.object({
   [ENV.ALIAS_GPT_TO_DEFAULT]: bool(false),
   [ENV.MODEL_CATALOG_TTL_SECONDS]: int(600, 0, 86_400),
   [ENV.REASONING_AS_THINK_TAGS]: bool(false),
+  [ENV.HOSTED_TOOLS]: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? 'ignore').toLowerCase())
+    .pipe(z.enum(['ignore', 'reject'])),
   [ENV.ALLOW_PRIVATE_URL_FETCH]: bool(false),
   // Request limits checked before any upstream call (Bedrock documents 20 images of 3.75 MB and 5 documents of 4.5 MB).
   [ENV.MAX_MESSAGES]: int(10_000, 1, 1_000_000),
@@ -151,6 +156,11 @@ export interface GatewayConfig {
   readonly aliasGptToDefault: boolean;
   readonly catalogTtlSeconds: number;
   readonly reasoningAsThinkTags: boolean;
+  /**
+   * Hosted tools the gateway cannot run (Responses `web_search`, `file_search`, …; chat `web_search_options`):
+   * left out of the model's tools and named in `x-gateway-ignored-tools` (`ignore`), or a 400 (`reject`).
+   */
+  readonly hostedTools: 'ignore' | 'reject';
   readonly allowPrivateUrlFetch: boolean;
   readonly limits: RequestLimits;
   /** CloudWatch embedded-metric-format lines on stdout (default: on in Lambda, off elsewhere). */
@@ -213,6 +223,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     aliasGptToDefault: e.ALIAS_GPT_TO_DEFAULT,
     catalogTtlSeconds: e.MODEL_CATALOG_TTL_SECONDS,
     reasoningAsThinkTags: e.REASONING_AS_THINK_TAGS,
+    hostedTools: e.HOSTED_TOOLS,
     allowPrivateUrlFetch: e.ALLOW_PRIVATE_URL_FETCH,
     limits: {
       maxMessages: e.MAX_MESSAGES,

@@ -186,10 +186,11 @@ describe('errors', () => {
     expect(h.emulator.requests).toHaveLength(0);
   });
 
-  it('refuses hosted tools with a 400 naming the tool', async () => {
-    const err = await h.openai.responses.create({ model: HAIKU, input: 'x', tools: [SHELL_TOOL, { type: 'web_search' }] }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('tools[1].type');
+  it('leaves hosted tools out of the model\'s tools and names them in x-gateway-ignored-tools', async () => {
+    const { data, response } = await h.openai.responses.create({ model: HAIKU, input: 'x', store: false, tools: [SHELL_TOOL, { type: 'web_search' }] }).withResponse();
+    expect(data.status).toBe('completed');
+    expect(response.headers.get('x-gateway-ignored-tools')).toBe('web_search');
+    expect((sent('converse').toolConfig as { tools: Array<{ toolSpec: { name: string } }> }).tools.map((t) => t.toolSpec.name)).toEqual(['shell']);
   });
 });
 
@@ -204,5 +205,42 @@ describe('client telemetry never reaches the model', () => {
     expect(res.headers.get('x-gateway-ignored-fields')).toBe('client_metadata');
     const body = sent(stream ? 'converse-stream' : 'converse');
     expect(JSON.stringify(body)).not.toMatch(/client_metadata|pck-1|safety_identifier/);
+  });
+});
+
+describe('Codex-style tools: namespace, custom (freeform) and hosted', () => {
+  const tools = [
+    SHELL_TOOL,
+    { type: 'namespace', name: 'multi_agent_v1', description: 'Sub-agents.', tools: [{ type: 'function', name: 'spawn_agent', parameters: { type: 'object', properties: { task: { type: 'string' } }, required: ['task'] } }] },
+    { type: 'custom', name: 'apply_patch', description: 'Edit files with a patch.', format: { type: 'grammar', syntax: 'lark', definition: 'start: begin_patch hunk+ end_patch' } },
+    { type: 'web_search', external_web_access: true },
+  ];
+  const PATCH = '*** Begin Patch\n*** Add File: hello.txt\n+hi "there"\n*** End Patch';
+
+  it.each([false, true])('a custom tool call comes back as custom_tool_call with the raw input (stream: %s), and round-trips', async (stream) => {
+    h.emulator.enqueue({ content: [{ toolUse: { toolUseId: 'tooluse_p', name: 'apply_patch', input: { input: PATCH } } }], stopReason: 'tool_use' });
+    const body = { model: HAIKU, input: 'add hello.txt', store: false, tools } as never;
+    const res = stream ? await h.openai.responses.stream(body).finalResponse() : await h.openai.responses.create(body);
+    expect(res.output).toEqual([expect.objectContaining({ type: 'custom_tool_call', call_id: 'tooluse_p', name: 'apply_patch', input: PATCH, status: 'completed' })]);
+    const offered = (sent(stream ? 'converse-stream' : 'converse').toolConfig as { tools: Array<{ toolSpec: { name: string } }> }).tools.map((t) => t.toolSpec.name);
+    expect(offered).toEqual(['shell', 'multi_agent_v1__spawn_agent', 'apply_patch']);
+
+    h.emulator.enqueue({ content: [{ text: 'Patched.' }] });
+    const next = await h.openai.responses.create({
+      model: HAIKU,
+      store: false,
+      tools,
+      input: [{ role: 'user', content: 'add hello.txt' }, ...(res.output as never[]), { type: 'custom_tool_call_output', call_id: 'tooluse_p', output: 'Success.' }],
+    } as never);
+    expect(next.output_text).toBe('Patched.');
+    const history = sent('converse').messages;
+    expect(history[1].content).toEqual([{ toolUse: { toolUseId: 'tooluse_p', name: 'apply_patch', input: { input: PATCH } } }]);
+    expect(history[2].content).toEqual([{ toolResult: { toolUseId: 'tooluse_p', content: [{ text: 'Success.' }] } }]);
+  });
+
+  it('a namespaced call comes back with its name and namespace', async () => {
+    h.emulator.enqueue({ content: [{ toolUse: { toolUseId: 'tooluse_s', name: 'multi_agent_v1__spawn_agent', input: { task: 'lint' } } }], stopReason: 'tool_use' });
+    const res = await h.openai.responses.create({ model: HAIKU, input: 'delegate', store: false, tools } as never);
+    expect(res.output).toEqual([expect.objectContaining({ type: 'function_call', name: 'spawn_agent', namespace: 'multi_agent_v1', arguments: '{"task":"lint"}' })]);
   });
 });

@@ -44,6 +44,27 @@ describe('translateChatRequest: generation parameters', () => {
   });
 });
 
+describe('translateChatRequest: hosted tools (HOSTED_TOOLS)', () => {
+  const search = { web_search_options: {} };
+
+  it('leaves web search out and reports it by default', () => {
+    const p = plan(search);
+    expect(p.ignoredTools).toEqual(['web_search']);
+    expect(p.input.additionalModelRequestFields).toBeUndefined();
+  });
+
+  it('is a 400 naming web_search_options when the operator rejects hosted tools', () => {
+    const req = chatRequestSchema.parse({ model: 'm', messages: [{ role: 'user', content: 'hi' }], ...search }) as ChatRequest;
+    let thrown: unknown;
+    try {
+      translateChatRequest(req, { modelId: MODEL, caps: capabilitiesFor(MODEL), hostedTools: 'reject' });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(clientErrorOf(thrown)).toMatchObject({ status: 400, param: 'web_search_options', code: 'unsupported_parameter' });
+  });
+});
+
 describe('translateChatRequest: unsupported parameters', () => {
   it.each([
     ['n > 1', { n: 2 }, 'n'],
@@ -51,7 +72,6 @@ describe('translateChatRequest: unsupported parameters', () => {
     ['top_logprobs', { top_logprobs: 3 }, 'top_logprobs'],
     ['logit_bias', { logit_bias: { '50256': -100 } }, 'logit_bias'],
     ['audio output', { modalities: ['text', 'audio'], audio: { voice: 'alloy', format: 'wav' } }, 'audio'],
-    ['web search', { web_search_options: {} }, 'web_search_options'],
   ])('%s is a 400 naming the parameter', (_name, extra, param) => {
     const err = rejection(extra);
     expect(err.status).toBe(400);

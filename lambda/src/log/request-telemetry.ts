@@ -24,6 +24,8 @@ export class RequestTelemetry {
   /** Only set when the operator asked for prompts in the logs (LOG_PROMPTS). */
   prompt?: unknown;
   completion?: string;
+  /** What the gateway left out of the request (hosted tools, extras the model family does not take). */
+  ignored?: { ignoredTools?: string; ignoredFields?: string };
   /** The deadline of this request's upstream calls, so any route's error handling can tell a timeout. */
   upstreamDeadline?: AbortSignal;
   private streaming = false;
@@ -37,6 +39,11 @@ export class RequestTelemetry {
   /** The request's messages, kept for the log line only when LOG_PROMPTS is on. */
   capturePrompt(messages: unknown): void {
     if (this.capturePrompts) this.prompt = messages;
+  }
+
+  /** Records what the gateway left out, for the access log line. */
+  note(what: 'ignoredTools' | 'ignoredFields', names: string): void {
+    this.ignored = { ...this.ignored, [what]: names };
   }
 
   /** One ConverseStream event, as it passes through a streaming route. */

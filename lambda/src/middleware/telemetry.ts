@@ -52,6 +52,7 @@ export function telemetry(options: TelemetryOptions): MiddlewareHandler<AppEnv> 
       fields.errorStatus = err.status;
       fields.errorMessage = err.message.length > MAX_ERROR_MESSAGE ? `${err.message.slice(0, MAX_ERROR_MESSAGE)}…` : err.message;
     }
+    if (t.ignored) Object.assign(fields, t.ignored);
     if (t.prompt !== undefined) fields.prompt = t.prompt;
     if (t.completion !== undefined) fields.completion = t.completion;
     if (failed) logger.error('request', fields);

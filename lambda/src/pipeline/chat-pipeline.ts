@@ -25,6 +25,8 @@ export interface AdaptedRequest {
   readonly request: ChatRequest;
   /** How the client's API names the chat request's fields, when it is not Chat Completions. */
   readonly fieldNames?: FieldNames;
+  /** Hosted tools the route left out of the model's tools (HOSTED_TOOLS=ignore). */
+  readonly ignoredTools?: readonly string[];
   /** The encoder for this request's answer, once the translation plan is known. */
   encoder(plan: ChatPlan): ReplyEncoder;
 }
@@ -36,12 +38,21 @@ export interface ChatShapedRoute {
 
 /** Names the request's top-level keys the model family does not take (left out of the Bedrock call). */
 export const IGNORED_FIELDS_HEADER = 'x-gateway-ignored-fields';
+/** Names the hosted tools (`web_search`, …) the model was not given (HOSTED_TOOLS=ignore). */
+export const IGNORED_TOOLS_HEADER = 'x-gateway-ignored-tools';
 
-/** At most 20 names, each a plain token, so a client's key names cannot shape the header. */
-function ignoredFieldsHeader(fields: readonly string[]): string {
-  const names = fields.filter((f) => /^[\w.-]{1,64}$/.test(f)).slice(0, 20);
-  const rest = fields.length - names.length;
-  return [...names, ...(rest > 0 ? [`+${rest} more`] : [])].join(', ');
+/**
+ * Tells the client (a header) and the operator (the access log) what the gateway left out. At most 20
+ * distinct names, each a plain token, so a client's key names cannot shape the header.
+ */
+function reportIgnored(c: Context<AppEnv>, header: string, names: readonly string[]): void {
+  if (names.length === 0) return;
+  const unique = [...new Set(names)];
+  const shown = unique.filter((f) => /^[\w.-]{1,64}$/.test(f)).slice(0, 20);
+  const rest = unique.length - shown.length;
+  const value = [...shown, ...(rest > 0 ? [`+${rest} more`] : [])].join(', ');
+  c.header(header, value);
+  requestTelemetry(c).note(header === IGNORED_TOOLS_HEADER ? 'ignoredTools' : 'ignoredFields', value);
 }
 
 const truncated = (): GatewayError =>
@@ -58,9 +69,16 @@ export function chatShapedHandler(deps: AppDeps, route: ChatShapedRoute) {
     const model = await deps.models.resolve(req.model, 'chat');
     c.set('model', model.modelId);
     const fetchedMedia = await fetchRemoteMedia(c, deps, req, model.caps);
-    const plan = translateChatRequest(req, { modelId: model.modelId, caps: model.caps, fetchedMedia, promptCaching: deps.config.enablePromptCaching });
+    const plan = translateChatRequest(req, {
+      modelId: model.modelId,
+      caps: model.caps,
+      fetchedMedia,
+      promptCaching: deps.config.enablePromptCaching,
+      hostedTools: deps.config.hostedTools,
+    });
     const encoder = adapted.encoder(plan);
-    if (plan.ignoredFields.length) c.header(IGNORED_FIELDS_HEADER, ignoredFieldsHeader(plan.ignoredFields));
+    reportIgnored(c, IGNORED_FIELDS_HEADER, plan.ignoredFields);
+    reportIgnored(c, IGNORED_TOOLS_HEADER, [...(adapted.ignoredTools ?? []), ...plan.ignoredTools]);
 
     if (!req.stream) {
       const res = await deps.bedrock.converse(plan.input, upstreamSignal(c, deps.config.upstreamTimeoutMs));

@@ -14,6 +14,7 @@ import { replyContext, type ReplyContext } from '../translate/reply';
 import { responsesFieldNames } from '../translate/responses/field-names';
 import { newResponseIds } from '../translate/responses/ids';
 import { toChatRequest } from '../translate/responses/request';
+import type { ToolNames } from '../translate/responses/tools';
 import { echoOf, type ResponseEcho } from '../translate/responses/response';
 import { finalResponse, ResponsesStreamTranslator } from '../translate/responses/stream';
 import type { ResponseIds, ResponseObject, ResponseStreamEvent } from '../translate/responses/types';
@@ -29,8 +30,9 @@ class ResponsesEncoder implements ReplyEncoder {
     readonly context: ReplyContext,
     echo: ResponseEcho,
     ids: ResponseIds,
+    tools: ToolNames,
   ) {
-    this.translator = new ResponsesStreamTranslator(echo, ids);
+    this.translator = new ResponsesStreamTranslator(echo, ids, tools);
   }
 
   start(): readonly SseEvent[] {
@@ -61,15 +63,16 @@ export function responsesHandler(deps: AppDeps) {
   return chatShapedHandler(deps, {
     adapt(body) {
       const req = parseRequest(responsesRequestSchema, body);
-      const built = toChatRequest(req);
+      const built = toChatRequest(req, { hostedTools: deps.config.hostedTools });
       return {
         request: built.request,
         fieldNames: responsesFieldNames(built.sources),
+        ignoredTools: built.ignoredTools,
         encoder(plan) {
           const ids = newResponseIds();
           // Reasoning always travels as reasoning items here, never as <think> tags; usage always ends a response.
           const context = replyContext(plan, { id: ids.id, created: ids.createdAt, model: req.model, thinkTags: false, includeUsage: true });
-          return new ResponsesEncoder(context, echoOf(req), ids);
+          return new ResponsesEncoder(context, echoOf(req), ids, built.toolNames);
         },
       };
     },

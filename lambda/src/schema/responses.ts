@@ -33,16 +33,17 @@ function build() {
     .loose();
 
   const functionCallItem = z
-    .object({ type: z.literal('function_call'), call_id: z.string().min(1), name: z.string().min(1), arguments: z.string() })
+    .object({ type: z.literal('function_call'), call_id: z.string().min(1), name: z.string().min(1), arguments: z.string(), namespace: nullishString })
     .loose();
 
-  const functionCallOutputItem = z
-    .object({
-      type: z.literal('function_call_output'),
-      call_id: z.string().min(1),
-      output: z.union([z.string(), z.array(z.discriminatedUnion('type', [inputTextPart, inputImagePart, inputFilePart]))]),
-    })
+  const customToolCallItem = z
+    .object({ type: z.literal('custom_tool_call'), call_id: z.string().min(1), name: z.string().min(1), input: z.string(), namespace: nullishString })
     .loose();
+
+  const toolOutput = z.union([z.string(), z.array(z.discriminatedUnion('type', [inputTextPart, inputImagePart, inputFilePart]))]);
+
+  const functionCallOutputItem = z.object({ type: z.literal('function_call_output'), call_id: z.string().min(1), output: toolOutput }).loose();
+  const customToolCallOutputItem = z.object({ type: z.literal('custom_tool_call_output'), call_id: z.string().min(1), output: toolOutput }).loose();
 
   const reasoningItem = z
     .object({
@@ -60,6 +61,31 @@ function build() {
       description: nullishString,
       parameters: z.record(z.string(), z.unknown()).nullish(),
       strict: z.boolean().nullish(),
+    })
+    .loose();
+
+  /** Freeform text input; `format` is unconstrained text or a grammar (lark or regex) the input must follow. */
+  const customToolSchema = z
+    .object({
+      type: z.literal('custom'),
+      name: z.string().min(1),
+      description: nullishString,
+      format: z
+        .union([
+          z.object({ type: z.literal('text') }).loose(),
+          z.object({ type: z.literal('grammar'), syntax: z.string(), definition: z.string() }).loose(),
+        ])
+        .nullish(),
+    })
+    .loose();
+
+  /** Function and custom tools grouped under a name the calls come back with. */
+  const namespaceToolSchema = z
+    .object({
+      type: z.literal('namespace'),
+      name: z.string().min(1),
+      description: nullishString,
+      tools: z.array(z.object({ type: z.string() }).loose()),
     })
     .loose();
 
@@ -126,7 +152,19 @@ function build() {
     })
     .loose();
 
-  return { responsesRequestSchema, messageItem, functionCallItem, functionCallOutputItem, reasoningItem, functionToolSchema, textFormatSchema };
+  return {
+    responsesRequestSchema,
+    messageItem,
+    functionCallItem,
+    functionCallOutputItem,
+    customToolCallItem,
+    customToolCallOutputItem,
+    reasoningItem,
+    functionToolSchema,
+    customToolSchema,
+    namespaceToolSchema,
+    textFormatSchema,
+  };
 }
 
 const schemas = once(build);
@@ -138,11 +176,16 @@ export const functionCallItem = deferred(() => schemas().functionCallItem);
 export const functionCallOutputItem = deferred(() => schemas().functionCallOutputItem);
 export const reasoningItem = deferred(() => schemas().reasoningItem);
 export const functionToolSchema = deferred(() => schemas().functionToolSchema);
+export const customToolSchema = deferred(() => schemas().customToolSchema);
+export const namespaceToolSchema = deferred(() => schemas().namespaceToolSchema);
+export const customToolCallItem = deferred(() => schemas().customToolCallItem);
+export const customToolCallOutputItem = deferred(() => schemas().customToolCallOutputItem);
 
 export type ResponsesRequest = z.infer<Schemas['responsesRequestSchema']>;
 export type MessageItem = z.infer<Schemas['messageItem']>;
 export type ReasoningItem = z.infer<Schemas['reasoningItem']>;
 export type FunctionTool = z.infer<Schemas['functionToolSchema']>;
+export type CustomTool = z.infer<Schemas['customToolSchema']>;
 export type TextFormat = z.infer<Schemas['textFormatSchema']>;
 
 /**

@@ -30,6 +30,8 @@ export interface ChatTranslationContext {
   readonly fetchedMedia?: ReadonlyMap<string, DecodedMedia>;
   /** The operator's ENABLE_PROMPT_CACHING: automatic cache points on models that cache. */
   readonly promptCaching?: boolean;
+  /** The operator's HOSTED_TOOLS. @default 'ignore' */
+  readonly hostedTools?: 'ignore' | 'reject';
 }
 
 export interface ChatPlan {
@@ -45,6 +47,8 @@ export interface ChatPlan {
   readonly contentPrefix?: string;
   /** Unknown top-level request keys left out because the model family does not take them. */
   readonly ignoredFields: readonly string[];
+  /** Hosted tools the request asked for that the model is not given (`web_search`). */
+  readonly ignoredTools: readonly string[];
 }
 
 /** Fields Bedrock cannot honour, where ignoring them would change what the client gets. */
@@ -54,7 +58,13 @@ function rejectUnsupported(req: ChatRequest): void {
   if (req.top_logprobs) throw invalidRequest('Bedrock does not return log probabilities.', 'top_logprobs', 'unsupported_parameter');
   if (req.logit_bias && Object.keys(req.logit_bias).length > 0) throw invalidRequest('Bedrock does not support logit_bias.', 'logit_bias', 'unsupported_parameter');
   if (req.audio != null || req.modalities?.includes('audio')) throw invalidRequest('Audio output is not supported by Bedrock Converse.', req.audio != null ? 'audio' : 'modalities', 'unsupported_parameter');
-  if ((req as Record<string, unknown>).web_search_options != null) throw invalidRequest('Web search is not available through this gateway.', 'web_search_options', 'unsupported_parameter');
+}
+
+/** Hosted tools the model cannot be given: reported as ignored, or refused when the operator says so. */
+function hostedTools(req: ChatRequest, policy: 'ignore' | 'reject'): string[] {
+  if ((req as Record<string, unknown>).web_search_options == null) return [];
+  if (policy === 'reject') throw invalidRequest('Web search is not available through this gateway.', 'web_search_options', 'unsupported_parameter');
+  return ['web_search'];
 }
 
 /** Bedrock requestMetadata: at most 16 pairs, keys and values from a restricted character set. */
@@ -186,6 +196,7 @@ function applyStructured(plan: StructuredPlan, system: SystemContentBlock[], mes
 
 export function translateChatRequest(req: ChatRequest, ctx: ChatTranslationContext): ChatPlan {
   rejectUnsupported(req);
+  const ignoredTools = hostedTools(req, ctx.hostedTools ?? 'ignore');
   const { caps } = ctx;
   const translated = translateMessages(req.messages, ctx);
   const { messages } = translated;
@@ -235,6 +246,7 @@ export function translateChatRequest(req: ChatRequest, ctx: ChatTranslationConte
     includeUsage: req.stream_options?.include_usage === true,
     streamFromUnstreamed: !!toolConfig && !caps.streamingTools,
     ignoredFields: extras.ignored,
+    ignoredTools,
     ...(structured.toolName ? { answerTool: structured.toolName } : {}),
     ...(structured.prefill ? { contentPrefix: structured.prefill } : {}),
   };

@@ -224,7 +224,7 @@ describe('Responses parameters → chat parameters', () => {
     });
     expect(chat.tools?.map((t) => t.function.name)).toEqual(['b']);
     expect(chat.tool_choice).toBe('required');
-    expect(built.sources.tools).toEqual([1]);
+    expect(built.sources.tools).toEqual([['tools', 1]]);
   });
 
   it('passes unknown top-level keys on (flattened extra_body) but not known Responses keys', () => {
@@ -247,8 +247,8 @@ describe('what the gateway cannot serve is a 400 naming the param', () => {
     ['background', { background: true }, 'background', /stateless/],
     ['stored prompts', { prompt: { id: 'pmpt_1' } }, 'prompt', /stateless/],
     ['logprobs', { include: ['reasoning.encrypted_content', 'message.output_text.logprobs'] }, 'include[1]', /log prob/],
-    ['a hosted tool', { tools: [{ type: 'function', name: 'f', parameters: null, strict: null }, { type: 'web_search' }] }, 'tools[1].type', /web_search/],
-    ['a custom tool', { tools: [{ type: 'custom', name: 'apply_patch' }] }, 'tools[0].type', /custom/],
+    ['a hosted tool inside a namespace', { tools: [{ type: 'namespace', name: 'ns', description: 'd', tools: [{ type: 'web_search' }] }] }, 'tools[0].tools[0].type', /namespace/],
+    ['a bad function name inside a namespace', { tools: [{ type: 'namespace', name: 'ns', description: 'd', tools: [{ type: 'function', name: 'bad name' }] }] }, 'tools[0].tools[0].name', /function names/],
     ['a hosted tool choice', { tool_choice: { type: 'file_search' } }, 'tool_choice', /file_search/],
     ['a web search call item', { input: [{ role: 'user', content: 'a' }, { type: 'web_search_call', id: 'ws_1' }] }, 'input[1].type', /web_search_call/],
     ['an item reference', { input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].type', /stateless/],
@@ -272,7 +272,7 @@ describe('what the gateway cannot serve is a 400 naming the param', () => {
 describe('chat params are renamed to the Responses params the client sent', () => {
   const sources = {
     messages: [{ at: ['instructions'] }, { at: ['input', 0] }, { at: ['input', 2], toolCalls: [['input', 2], ['input', 3]] }, { at: ['input', 4], contentField: 'output' }],
-    tools: [2, 5],
+    tools: [['tools', 2], ['tools', 5]],
   };
   it.each([
     ['messages', 'input'],
@@ -290,5 +290,75 @@ describe('chat params are renamed to the Responses params the client sent', () =
     ['temperature', 'temperature'],
   ])('%s → %s', (chat, expected) => {
     expect(formatPath(responsesField(parsePath(chat), sources))).toBe(expected);
+  });
+});
+
+describe('Responses tool types', () => {
+  const fn = (name: string) => ({ type: 'function', name, description: `${name} it`, parameters: { type: 'object', properties: { a: { type: 'string' } } }, strict: null });
+  const patch = { type: 'custom', name: 'apply_patch', description: 'Edit files.', format: { type: 'grammar', syntax: 'lark', definition: 'start: "*** Begin Patch"' } };
+
+  it('flattens namespace tools under <namespace>__<name> and remembers where each came from', () => {
+    const { chat, built } = build({ input: 'x', tools: [fn('shell'), { type: 'namespace', name: 'multi_agent_v1', description: 'Agents.', tools: [fn('spawn_agent'), fn('wait')] }] });
+    expect(chat.tools?.map((t) => t.function.name)).toEqual(['shell', 'multi_agent_v1__spawn_agent', 'multi_agent_v1__wait']);
+    expect(chat.tools?.[1].function.description).toMatch(/^spawn_agent it .*multi_agent_v1: Agents\./);
+    expect(built.toolNames.get('multi_agent_v1__wait')).toEqual({ kind: 'function', name: 'wait', namespace: 'multi_agent_v1' });
+    expect(built.sources.tools).toEqual([['tools', 0], ['tools', 1, 'tools', 0], ['tools', 1, 'tools', 1]]);
+  });
+
+  it('offers a custom tool as a function with one string parameter and its grammar in the description', () => {
+    const { chat, built } = build({ input: 'x', tools: [patch] });
+    const tool = chat.tools?.[0].function;
+    expect(tool?.name).toBe('apply_patch');
+    expect(tool?.parameters).toEqual({ type: 'object', properties: { input: expect.objectContaining({ type: 'string' }) }, required: ['input'], additionalProperties: false });
+    expect(tool?.description).toContain('Edit files.');
+    expect(tool?.description).toContain('lark grammar');
+    expect(tool?.description).toContain('start: "*** Begin Patch"');
+    expect(built.toolNames.get('apply_patch')).toEqual({ kind: 'custom', name: 'apply_patch' });
+  });
+
+  it('leaves hosted tools out and reports them, or refuses them when the operator says so', () => {
+    const body = { model: MODEL, input: 'x', tools: [fn('f'), { type: 'web_search', external_web_access: true }, { type: 'image_generation' }] };
+    const built = toChatRequest(parseRequest(responsesRequestSchema, body));
+    expect(built.request.tools?.map((t) => t.function.name)).toEqual(['f']);
+    expect(built.ignoredTools).toEqual(['web_search', 'image_generation']);
+    let thrown: unknown;
+    try {
+      toChatRequest(parseRequest(responsesRequestSchema, body), { hostedTools: 'reject' });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(DomainError);
+    expect(fromDomainError(thrown as DomainError)).toMatchObject({ status: 400, param: 'tools[1].type', code: 'unsupported_tool' });
+  });
+
+  it.each([
+    [{ type: 'custom', name: 'apply_patch' }, 'apply_patch'],
+    [{ type: 'function', name: 'wait', namespace: 'multi_agent_v1' }, 'multi_agent_v1__wait'],
+  ])('maps tool_choice %j to the Bedrock name', (choice, name) => {
+    const { chat } = build({ input: 'x', tools: [patch, { type: 'namespace', name: 'multi_agent_v1', description: 'd', tools: [fn('wait')] }], tool_choice: choice });
+    expect(chat.tool_choice).toEqual({ type: 'function', function: { name } });
+  });
+
+  it('sends custom tool calls and their outputs back as tool calls with the input as the one argument', () => {
+    const { chat } = build({
+      input: [
+        { role: 'user', content: 'fix it' },
+        { type: 'custom_tool_call', id: 'ctc_1', call_id: 'call_1', name: 'apply_patch', input: '*** Begin Patch\n"quoted"', status: 'completed' },
+        { type: 'custom_tool_call_output', call_id: 'call_1', output: 'Done!' },
+        { type: 'function_call', call_id: 'call_2', name: 'wait', namespace: 'multi_agent_v1', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'call_2', output: 'waited' },
+      ],
+    });
+    expect(chat.messages.slice(1)).toEqual([
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'apply_patch', arguments: JSON.stringify({ input: '*** Begin Patch\n"quoted"' }) } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: 'Done!' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_2', type: 'function', function: { name: 'multi_agent_v1__wait', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'call_2', content: 'waited' },
+    ]);
+  });
+
+  it('names a namespaced tool as the client sent it when the chat translation rejects it', () => {
+    const { built } = build({ input: 'x', tools: [fn('a'), { type: 'namespace', name: 'ns', description: 'd', tools: [fn('b'), fn('c')] }] });
+    expect(formatPath(responsesField(parsePath('tools[2].function.name'), built.sources))).toBe('tools[1].tools[1].name');
   });
 });

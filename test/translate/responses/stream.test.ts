@@ -6,6 +6,7 @@ import { ChatStreamTranslator, type ChatCompletionChunk } from '../../../lambda/
 import { REDACTED_PREFIX } from '../../../lambda/src/translate/responses/input';
 import { echoOf } from '../../../lambda/src/translate/responses/response';
 import { ResponsesStreamTranslator, toResponse } from '../../../lambda/src/translate/responses/stream';
+import type { ToolNames } from '../../../lambda/src/translate/responses/tools';
 import type { LifecycleEvent, ResponseIds, ResponseStreamEvent } from '../../../lambda/src/translate/responses/types';
 import { responseAsEvents } from '../../../lambda/src/translate/unstreamed';
 import { TEXT_MESSAGE_EVENTS } from '../../support/responses-events';
@@ -21,9 +22,9 @@ const USAGE = { inputTokens: 10, outputTokens: 5, totalTokens: 15, cacheReadInpu
 const CONTEXT = { id: 'resp_1', created: 1000, model: 'claude', includeUsage: true, thinkTags: false };
 
 /** Bedrock events → chat chunks → Responses events, as the pipeline wires the two translators. */
-function translator() {
+function translator(tools?: ToolNames) {
   const chat = new ChatStreamTranslator(CONTEXT);
-  const responses = new ResponsesStreamTranslator(echo, ids());
+  const responses = new ResponsesStreamTranslator(echo, ids(), tools);
   return {
     start: () => responses.start(),
     next: (event: ConverseStreamOutput) => chat.next(event).flatMap((chunk) => responses.onChunk(chunk)),
@@ -41,8 +42,8 @@ function converse(blocks: ContentBlock[], stopReason: ConverseResponse['stopReas
 }
 
 /** The stream the gateway would send for this Converse answer. */
-function stream(events: Iterable<ConverseStreamOutput>): ResponseStreamEvent[] {
-  const t = translator();
+function stream(events: Iterable<ConverseStreamOutput>, tools?: ToolNames): ResponseStreamEvent[] {
+  const t = translator(tools);
   const out = t.start();
   for (const e of events) out.push(...t.next(e));
   expect(t.complete).toBe(true);
@@ -217,5 +218,52 @@ describe('Responses stream state machine', () => {
     expect(seen[seen.length - 1]).toBe('response.failed');
     expect(final.status).toBe('failed');
     expect(final.error?.code).toBe('rate_limit_exceeded');
+  });
+});
+
+describe('custom and namespaced tool calls', () => {
+  const TOOLS: ToolNames = new Map([
+    ['apply_patch', { kind: 'custom', name: 'apply_patch' }],
+    ['multi_agent_v1__wait', { kind: 'function', name: 'wait', namespace: 'multi_agent_v1' }],
+  ]);
+  const PATCH = '*** Begin Patch\n*** Add File: a.txt\n+say "hi" \\ ünïcode ✓\n*** End Patch';
+  const argsJson = JSON.stringify({ input: PATCH });
+  /** The call's JSON arguments cut into small fragments, escapes split across them as a model would. */
+  const fragments = Array.from({ length: Math.ceil(argsJson.length / 5) }, (_, i) => argsJson.slice(i * 5, i * 5 + 5));
+
+  const streamed: ConverseStreamOutput[] = [
+    { messageStart: { role: 'assistant' } },
+    { contentBlockStart: { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'call_p', name: 'apply_patch' } } } },
+    ...fragments.map((input): ConverseStreamOutput => ({ contentBlockDelta: { contentBlockIndex: 0, delta: { toolUse: { input } } } })),
+    { contentBlockStop: { contentBlockIndex: 0 } },
+    { contentBlockStart: { contentBlockIndex: 1, start: { toolUse: { toolUseId: 'call_w', name: 'multi_agent_v1__wait' } } } },
+    { contentBlockDelta: { contentBlockIndex: 1, delta: { toolUse: { input: '{"ms":5}' } } } },
+    { contentBlockStop: { contentBlockIndex: 1 } },
+    { messageStop: { stopReason: 'tool_use' } },
+    { metadata: { usage: USAGE, metrics: { latencyMs: 1 } } },
+  ];
+
+  it('streams a custom call as raw input deltas that add up to the input, and a namespaced call with its namespace', async () => {
+    const events = stream(streamed, TOOLS);
+    const deltas = events.filter((e) => e.type === 'response.custom_tool_call_input.delta') as Array<{ delta: string }>;
+    expect(deltas.length).toBeGreaterThan(3);
+    expect(deltas.map((d) => d.delta).join('')).toBe(PATCH);
+    expect(events.find((e) => e.type === 'response.custom_tool_call_input.done')).toMatchObject({ input: PATCH, output_index: 0 });
+    const output = last(events).response.output;
+    expect(output).toEqual([
+      { type: 'custom_tool_call', id: 'ctc_1', call_id: 'call_p', name: 'apply_patch', input: PATCH, status: 'completed' },
+      { type: 'function_call', id: 'fc_2', call_id: 'call_w', name: 'wait', namespace: 'multi_agent_v1', arguments: '{"ms":5}', status: 'completed' },
+    ]);
+    const { final, seen } = await throughSdk(events);
+    expect(seen).toContain('response.custom_tool_call_input.delta');
+    expect(final.output).toMatchObject(output);
+  });
+
+  it('gives the same output unstreamed', () => {
+    const res = converse([
+      { toolUse: { toolUseId: 'call_p', name: 'apply_patch', input: { input: PATCH } } },
+      { toolUse: { toolUseId: 'call_w', name: 'multi_agent_v1__wait', input: { ms: 5 } } },
+    ], 'tool_use');
+    expect(toResponse(res, CONTEXT, echo, ids(), 2000, TOOLS).output).toEqual(last(stream(streamed, TOOLS)).response.output);
   });
 });

@@ -9,8 +9,8 @@ import type { MessageSource } from './input';
 export interface FieldSources {
   /** One per chat message, in order. */
   readonly messages: readonly MessageSource[];
-  /** Chat `tools[i]` → index into the Responses `tools`. */
-  readonly tools: readonly number[];
+  /** Chat `tools[i]` → where it stands in the Responses `tools` (`['tools', 3]`, or inside a namespace). */
+  readonly tools: readonly FieldPath[];
 }
 
 /** Chat top-level fields the Responses API names differently. */
@@ -40,7 +40,7 @@ function messageField(source: MessageSource | undefined, rest: FieldPath): Field
 export function responsesField(path: FieldPath, sources: FieldSources): FieldPath {
   const [head, index] = path;
   if (head === 'messages' && typeof index === 'number') return messageField(sources.messages[index], path.slice(2));
-  if (head === 'tools' && typeof index === 'number') return ['tools', sources.tools[index] ?? index, ...unwrap(path.slice(2), 'function')];
+  if (head === 'tools' && typeof index === 'number') return [...(sources.tools[index] ?? ['tools', index]), ...unwrap(path.slice(2), 'function')];
   if (head === 'response_format') return [...TOP_LEVEL.response_format, ...unwrap(path.slice(1), 'json_schema')];
   const mapped = typeof head === 'string' ? TOP_LEVEL[head] : undefined;
   return mapped ? [...mapped, ...path.slice(1)] : path;

@@ -5,8 +5,18 @@
  */
 import { invalidRequest, type FieldPath } from '../../errors/domain-error';
 import type { ChatMessage, UserContentPart } from '../../schema/chat';
-import { functionCallItem, functionCallOutputItem, messageItem, reasoningItem, type MessageItem, type ReasoningItem } from '../../schema/responses';
+import {
+  customToolCallItem,
+  customToolCallOutputItem,
+  functionCallItem,
+  functionCallOutputItem,
+  messageItem,
+  reasoningItem,
+  type MessageItem,
+  type ReasoningItem,
+} from '../../schema/responses';
 import { parseAt } from '../../schema/validate';
+import { bedrockToolName, CUSTOM_INPUT } from './tools';
 
 /** Marks `encrypted_content` that carries Bedrock's redacted reasoning (base64) rather than a signature. */
 export const REDACTED_PREFIX = 'bedrock-redacted:';
@@ -37,7 +47,7 @@ const STATEFUL_ITEMS: Readonly<Record<string, string>> = {
 function unsupportedItem(type: string, at: FieldPath): never {
   const message =
     STATEFUL_ITEMS[type] ??
-    `Input items of type '${type}' are not supported: this gateway serves messages, function calls, function call outputs and reasoning items.`;
+    `Input items of type '${type}' are not supported: this gateway serves messages, function and custom tool calls and their outputs, and reasoning items.`;
   throw invalidRequest(message, [...at, 'type'], 'unsupported_input_item');
 }
 
@@ -130,23 +140,30 @@ export function translateInput(input: string | ReadonlyArray<Record<string, unkn
         }
         break;
       }
-      case 'function_call': {
-        const item = parseAt(functionCallItem, raw, at);
+      case 'function_call':
+      case 'custom_tool_call': {
+        const call =
+          type === 'function_call'
+            ? (({ call_id, name, namespace, arguments: args }) => ({ call_id, name: bedrockToolName(name, namespace), args }))(parseAt(functionCallItem, raw, at))
+            : (({ call_id, name, namespace, input }) => ({ call_id, name: bedrockToolName(name, namespace), args: JSON.stringify({ [CUSTOM_INPUT]: input }) }))(
+                parseAt(customToolCallItem, raw, at),
+              );
         // Reasoning before a call starts a new assistant message; the chat translator merges it into the
         // same Converse turn, keeping the reasoning right before the call it led to.
         const target = open && thinking.length === 0 ? open : assistant(null, at);
-        target.msg.tool_calls = [...(target.msg.tool_calls ?? []), { id: item.call_id, type: 'function', function: { name: item.name, arguments: item.arguments } }];
+        target.msg.tool_calls = [...(target.msg.tool_calls ?? []), { id: call.call_id, type: 'function', function: { name: call.name, arguments: call.args } }];
         target.calls.push(at);
         break;
       }
-      case 'function_call_output': {
-        const item = parseAt(functionCallOutputItem, raw, at);
+      case 'function_call_output':
+      case 'custom_tool_call_output': {
+        const item = type === 'function_call_output' ? parseAt(functionCallOutputItem, raw, at) : parseAt(customToolCallOutputItem, raw, at);
         const content =
           typeof item.output === 'string'
             ? item.output
             : item.output.map((part, j): TextPart => {
                 if (part.type === 'input_text') return { type: 'text', text: part.text };
-                throw invalidRequest('Function call outputs take text only through this gateway.', [...at, 'output', j, 'type'], 'unsupported_content');
+                throw invalidRequest('Tool call outputs take text only through this gateway.', [...at, 'output', j, 'type'], 'unsupported_content');
               });
         otherRole({ role: 'tool', tool_call_id: item.call_id, content }, { at, contentField: 'output' });
         break;

@@ -5,15 +5,24 @@
  */
 import { invalidRequest } from '../../errors/domain-error';
 import { isKnownChatKey, type ChatRequest } from '../../schema/chat';
-import { functionToolSchema, isKnownResponsesKey, type FunctionTool, type ResponsesRequest, type TextFormat } from '../../schema/responses';
-import { parseAt } from '../../schema/validate';
+import { isKnownResponsesKey, type ResponsesRequest, type TextFormat } from '../../schema/responses';
 import type { FieldSources } from './field-names';
 import { translateInput } from './input';
+import { translateTools, type HostedToolPolicy, type ToolNames } from './tools';
 
 export interface ChatBuild {
   readonly request: ChatRequest;
   /** Where each chat field came from, so errors raised on the chat request name the Responses field. */
   readonly sources: FieldSources;
+  /** Bedrock tool name → the namespace or custom tool the client offered, for reading calls back. */
+  readonly toolNames: ToolNames;
+  /** Hosted tool types left out of the model's tool list. */
+  readonly ignoredTools: readonly string[];
+}
+
+export interface ResponsesOptions {
+  /** HOSTED_TOOLS: hosted tools are left out and reported (`ignore`) or refused (`reject`). @default 'ignore' */
+  readonly hostedTools?: HostedToolPolicy;
 }
 
 const STATELESS = 'This gateway is stateless: it stores no responses or conversations.';
@@ -33,47 +42,6 @@ function rejectStateful(req: ResponsesRequest): void {
     // Other include values concern hosted tools the gateway never runs; reasoning.encrypted_content is always sent.
     if (value === 'message.output_text.logprobs') throw invalidRequest('Bedrock does not return log probabilities.', ['include', i], 'unsupported_parameter');
   });
-}
-
-type ChatTool = NonNullable<ChatRequest['tools']>[number];
-
-function chatTool(tool: FunctionTool): ChatTool {
-  return {
-    type: 'function',
-    function: {
-      name: tool.name,
-      ...(tool.description ? { description: tool.description } : {}),
-      ...(tool.parameters ? { parameters: tool.parameters } : {}),
-      // Responses defaults strict to true; only an explicit choice is passed on, as chat would read it.
-      ...(tool.strict != null ? { strict: tool.strict } : {}),
-    },
-  };
-}
-
-interface ToolPlan {
-  tools: ChatTool[];
-  indexes: number[];
-  toolChoice?: ChatRequest['tool_choice'];
-}
-
-function translateTools(req: ResponsesRequest): ToolPlan {
-  const defs = (req.tools ?? []).map((raw, i) => {
-    if (raw.type !== 'function') {
-      throw invalidRequest(`Tools of type '${raw.type}' are not supported: this gateway serves function tools only.`, ['tools', i, 'type'], 'unsupported_tool');
-    }
-    return parseAt(functionToolSchema, raw, ['tools', i]);
-  });
-  const all = { tools: defs.map(chatTool), indexes: defs.map((_, i) => i) };
-  const choice = req.tool_choice;
-  if (choice == null || typeof choice === 'string') return { ...all, toolChoice: choice ?? undefined };
-  if (choice.type === 'function' && typeof choice.name === 'string') return { ...all, toolChoice: { type: 'function', function: { name: choice.name } } };
-  if (choice.type === 'allowed_tools' && Array.isArray(choice.tools) && (choice.mode === 'auto' || choice.mode === 'required')) {
-    // Offer only the allowed functions; the chat translator still declares the others if the history used them.
-    const allowed = new Set(choice.tools.flatMap((t: { type?: unknown; name?: unknown }) => (t.type === 'function' && typeof t.name === 'string' ? [t.name] : [])));
-    const indexes = all.indexes.filter((i) => allowed.has(defs[i].name));
-    return { tools: indexes.map((i) => all.tools[i]), indexes, toolChoice: choice.mode };
-  }
-  throw invalidRequest(`tool_choice of type '${choice.type}' is not supported: use "none", "auto", "required", a function or allowed_tools with functions.`, 'tool_choice', 'unsupported_tool');
 }
 
 function responseFormat(format: TextFormat | null | undefined): ChatRequest['response_format'] {
@@ -105,11 +73,11 @@ function defined<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v != null)) as Partial<T>;
 }
 
-export function toChatRequest(req: ResponsesRequest): ChatBuild {
+export function toChatRequest(req: ResponsesRequest, options: ResponsesOptions = {}): ChatBuild {
   rejectStateful(req);
+  const tools = translateTools(req, options.hostedTools ?? 'ignore');
   const input = translateInput(req.input);
   const instructions: ChatRequest['messages'] = req.instructions ? [{ role: 'system', content: req.instructions }] : [];
-  const tools = translateTools(req);
   const effort = req.reasoning?.effort === 'max' ? 'xhigh' : req.reasoning?.effort;
   const extras = extraFields(req);
   const request: ChatRequest = {
@@ -137,6 +105,8 @@ export function toChatRequest(req: ResponsesRequest): ChatBuild {
   };
   return {
     request,
-    sources: { messages: [...instructions.map(() => ({ at: ['instructions'] })), ...input.sources], tools: tools.indexes },
+    sources: { messages: [...instructions.map(() => ({ at: ['instructions'] })), ...input.sources], tools: tools.paths },
+    toolNames: tools.names,
+    ignoredTools: tools.ignored,
   };
 }

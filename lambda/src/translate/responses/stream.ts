@@ -9,14 +9,28 @@ import type { ConverseResponse } from '@aws-sdk/client-bedrock-runtime';
 import type { ChatCompletionChunk, ChunkDelta } from '../chat-stream';
 import { replayChunks, type ReplyContext } from '../reply';
 import type { FinishReason } from '../finish-reason';
+import { CustomInputDecoder } from './custom-input';
 import { REDACTED_PREFIX } from './input';
 import { failureOf, outcomeOf, responseObject, toResponseUsage, type Failure, type ResponseEcho } from './response';
-import type { FunctionCallOutput, LifecycleEvent, MessageOutput, OutputItem, ReasoningOutput, ResponseIds, ResponseObject, ResponseStreamEvent, ResponseUsage } from './types';
+import type { ToolNames } from './tools';
+import type {
+  CustomToolCallOutput,
+  FunctionCallOutput,
+  LifecycleEvent,
+  MessageOutput,
+  OutputItem,
+  ReasoningOutput,
+  ResponseIds,
+  ResponseObject,
+  ResponseStreamEvent,
+  ResponseUsage,
+} from './types';
 
 type Open =
   | { kind: 'message'; index: number; item: MessageOutput }
   | { kind: 'reasoning'; index: number; item: ReasoningOutput; text: string | null }
-  | { kind: 'function_call'; index: number; item: FunctionCallOutput; chatIndex: number };
+  | { kind: 'function_call'; index: number; item: FunctionCallOutput; chatIndex: number }
+  | { kind: 'custom_tool_call'; index: number; item: CustomToolCallOutput; chatIndex: number; decoder: CustomInputDecoder };
 
 type ToolCallDelta = NonNullable<ChunkDelta['tool_calls']>[number];
 
@@ -32,6 +46,8 @@ export class ResponsesStreamTranslator {
   constructor(
     private readonly echo: ResponseEcho,
     private readonly ids: ResponseIds,
+    /** Which Bedrock tool names stand for namespace or custom tools. */
+    private readonly tools: ToolNames = new Map(),
   ) {}
 
   /** `response.created` and `response.in_progress`, sent before anything comes from the model. */
@@ -156,14 +172,32 @@ export class ResponsesStreamTranslator {
     const events: ResponseStreamEvent[] = [];
     if (call.id) {
       events.push(...this.close());
-      const item: FunctionCallOutput = { type: 'function_call', id: this.ids.itemId('fc'), call_id: call.id, name: call.function.name ?? '', arguments: '', status: 'in_progress' };
-      events.push(this.add(item));
-      this.open = { kind: 'function_call', index: this.output.length - 1, item, chatIndex: call.index };
+      const ref = this.tools.get(call.function.name ?? '');
+      const namespace = ref?.namespace ? { namespace: ref.namespace } : {};
+      const name = ref?.name ?? call.function.name ?? '';
+      if (ref?.kind === 'custom') {
+        const item: CustomToolCallOutput = { type: 'custom_tool_call', id: this.ids.itemId('ctc'), call_id: call.id, name, input: '', status: 'in_progress', ...namespace };
+        events.push(this.add(item));
+        this.open = { kind: 'custom_tool_call', index: this.output.length - 1, item, chatIndex: call.index, decoder: new CustomInputDecoder() };
+      } else {
+        const item: FunctionCallOutput = { type: 'function_call', id: this.ids.itemId('fc'), call_id: call.id, name, arguments: '', status: 'in_progress', ...namespace };
+        events.push(this.add(item));
+        this.open = { kind: 'function_call', index: this.output.length - 1, item, chatIndex: call.index };
+      }
     }
     const open = this.open;
-    if (open?.kind === 'function_call' && open.chatIndex === call.index && call.function.arguments) {
-      open.item.arguments += call.function.arguments;
-      events.push({ type: 'response.function_call_arguments.delta', sequence_number: this.seqNo(), item_id: open.item.id, output_index: open.index, delta: call.function.arguments });
+    const args = call.function.arguments;
+    if (!args || (open?.kind !== 'function_call' && open?.kind !== 'custom_tool_call') || open.chatIndex !== call.index) return events;
+    const base = { sequence_number: 0, item_id: open.item.id, output_index: open.index };
+    if (open.kind === 'function_call') {
+      open.item.arguments += args;
+      events.push({ ...base, type: 'response.function_call_arguments.delta', sequence_number: this.seqNo(), delta: args });
+    } else {
+      const text = open.decoder.push(args);
+      if (text) {
+        open.item.input += text;
+        events.push({ ...base, type: 'response.custom_tool_call_input.delta', sequence_number: this.seqNo(), delta: text });
+      }
     }
     return events;
   }
@@ -198,6 +232,14 @@ export class ResponsesStreamTranslator {
         open.item.status = 'completed';
         events.push({ type: 'response.function_call_arguments.done', sequence_number: this.seqNo(), ...base, arguments: open.item.arguments });
         break;
+      case 'custom_tool_call': {
+        const { input, rest } = open.decoder.finish();
+        if (rest) events.push({ type: 'response.custom_tool_call_input.delta', sequence_number: this.seqNo(), ...base, delta: rest });
+        open.item.input = input;
+        open.item.status = 'completed';
+        events.push({ type: 'response.custom_tool_call_input.done', sequence_number: this.seqNo(), ...base, input });
+        break;
+      }
     }
     events.push({ type: 'response.output_item.done', sequence_number: this.seqNo(), output_index: open.index, item: structuredClone(open.item) });
     return events;
@@ -210,8 +252,15 @@ export function finalResponse(events: readonly { type: string }[]): ResponseObje
 }
 
 /** A Converse response → the `response` object: the last snapshot of the same answer streamed. */
-export function toResponse(res: ConverseResponse, ctx: Omit<ReplyContext, 'includeUsage'>, echo: ResponseEcho, ids: ResponseIds, completedAt: number): ResponseObject {
-  const translator = new ResponsesStreamTranslator(echo, ids);
+export function toResponse(
+  res: ConverseResponse,
+  ctx: Omit<ReplyContext, 'includeUsage'>,
+  echo: ResponseEcho,
+  ids: ResponseIds,
+  completedAt: number,
+  tools?: ToolNames,
+): ResponseObject {
+  const translator = new ResponsesStreamTranslator(echo, ids, tools);
   replayChunks(res, { ...ctx, includeUsage: true }, (chunk) => translator.onChunk(chunk));
   return finalResponse(translator.end(completedAt));
 }

@@ -38,9 +38,22 @@ export interface FunctionCallOutput {
   name: string;
   arguments: string;
   status: 'in_progress' | 'completed' | 'incomplete';
+  /** The namespace tool the function belongs to, when it came from one. */
+  namespace?: string;
 }
 
-export type OutputItem = MessageOutput | ReasoningOutput | FunctionCallOutput;
+/** A call to a custom (freeform) tool: `input` is the raw text, not JSON. */
+export interface CustomToolCallOutput {
+  type: 'custom_tool_call';
+  id: string;
+  call_id: string;
+  name: string;
+  input: string;
+  status: 'in_progress' | 'completed' | 'incomplete';
+  namespace?: string;
+}
+
+export type OutputItem = MessageOutput | ReasoningOutput | FunctionCallOutput | CustomToolCallOutput;
 
 export interface ResponseUsage {
   input_tokens: number;
@@ -117,6 +130,9 @@ export type SummaryDoneEvent = Seq & { type: 'response.reasoning_summary_text.do
 export type ArgumentsDeltaEvent = Seq & { type: 'response.function_call_arguments.delta'; item_id: string; output_index: number; delta: string };
 export type ArgumentsDoneEvent = Seq & { type: 'response.function_call_arguments.done'; item_id: string; output_index: number; arguments: string };
 
+export type CustomInputDeltaEvent = Seq & { type: 'response.custom_tool_call_input.delta'; item_id: string; output_index: number; delta: string };
+export type CustomInputDoneEvent = Seq & { type: 'response.custom_tool_call_input.done'; item_id: string; output_index: number; input: string };
+
 export type ResponseStreamEvent =
   | LifecycleEvent
   | ItemEvent
@@ -127,11 +143,13 @@ export type ResponseStreamEvent =
   | SummaryDeltaEvent
   | SummaryDoneEvent
   | ArgumentsDeltaEvent
-  | ArgumentsDoneEvent;
+  | ArgumentsDoneEvent
+  | CustomInputDeltaEvent
+  | CustomInputDoneEvent;
 
 /** Ids for one response: the response id, its creation time, and a source of item ids (`msg_…`, `rs_…`, `fc_…`). */
 export interface ResponseIds {
   readonly id: string;
   readonly createdAt: number;
-  readonly itemId: (prefix: 'msg' | 'rs' | 'fc') => string;
+  readonly itemId: (prefix: 'msg' | 'rs' | 'fc' | 'ctc') => string;
 }
