@@ -132,6 +132,38 @@ describe('tool loops: Codex runs the tools the model calls and sends the results
     expect(history).toContainEqual(expect.objectContaining({ type: 'function_call_output', call_id: 'tooluse_sh1' }));
   });
 
+  it('runs two shell calls from one reply and answers both in one Bedrock tool-result turn', async () => {
+    const one = toolUse('tooluse_a', 'exec_command', { cmd: "printf 'A' > a.txt" });
+    const two = toolUse('tooluse_b', 'exec_command', { cmd: "printf 'B' > b.txt" });
+    h.emulator.enqueue({ content: [thinking('Two files, two commands.', 'sig-two'), one, two] });
+    h.emulator.enqueue({ content: [{ text: 'Both written.' }] });
+    const run = await ws.run({ gatewayUrl: proxy.url, apiKey: TEST_KEY, model: CODEX_KNOWN_MODEL, prompt: 'Write a.txt and b.txt.' });
+    expectCleanRun(run, 2);
+    expect(run.stdout.trim()).toBe('Both written.');
+    expect([await ws.read(run.cwd, 'a.txt'), await ws.read(run.cwd, 'b.txt')]).toEqual(['A', 'B']);
+    // Bedrock needs every toolUse answered in the very next user turn.
+    const messages = bodyOf(modelCalls()[1]).messages;
+    const at = messages.findIndex((m) => m.role === 'assistant');
+    expect(messages[at].content).toEqual([thinking('Two files, two commands.', 'sig-two'), one, two]);
+    expect(messages[at + 1].content.map((b) => b.toolResult?.toolUseId).sort()).toEqual(['tooluse_a', 'tooluse_b']);
+    expect(messages).toHaveLength(at + 2);
+  });
+
+  it('routes a call of a namespaced tool to Codex, which answers it, and sends it back under its Bedrock name', async () => {
+    const close = toolUse('tooluse_ns', 'multi_agent_v1__close_agent', { target: 'no-such-agent' });
+    h.emulator.enqueue({ content: [close] });
+    h.emulator.enqueue({ content: [{ text: 'No such agent.' }] });
+    const run = await ws.run({ gatewayUrl: proxy.url, apiKey: TEST_KEY, model: SONNET, prompt: 'Close agent no-such-agent.' });
+    expectCleanRun(run, 2);
+    expect(run.stdout.trim()).toBe('No such agent.');
+    const history = codexRequests()[1].input;
+    expect(history).toContainEqual(expect.objectContaining({ type: 'function_call', call_id: 'tooluse_ns', name: 'close_agent', namespace: 'multi_agent_v1' }));
+    expect(history).toContainEqual(expect.objectContaining({ type: 'function_call_output', call_id: 'tooluse_ns' }));
+    const last = bodyOf(modelCalls()[1]);
+    expect(last.messages.flatMap((m) => m.content)).toContainEqual(close);
+    expect(toolResultOf(last, 'tooluse_ns')).toBeDefined();
+  });
+
   it('edits a file with apply_patch, the freeform custom tool, and sends the custom call and its output back', async () => {
     const patch = '*** Begin Patch\n*** Update File: greeting.txt\n@@\n-hello\n+hello, patched\n*** End Patch\n';
     h.emulator.enqueue({ content: [thinking('Patch the greeting.', 'sig-patch'), toolUse('tooluse_ap1', 'apply_patch', { input: patch })] });
