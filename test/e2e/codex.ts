@@ -62,6 +62,8 @@ export interface RecordingProxy {
 export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
   const calls: ProxiedCall[] = [];
   const upstream = new URL(target);
+  // No pooled sockets to the gateway outlive a call: closing the proxy leaves nothing open.
+  const agent = new http.Agent({ keepAlive: false });
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -74,7 +76,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
         body = undefined;
       }
       const out = http.request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+        { agent, host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
         (answer) => {
           calls.push({ method: req.method ?? '', path: req.url ?? '', body, status: answer.statusCode ?? 0, responseHeaders: answer.headers });
           res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -96,6 +98,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        agent.destroy();
         server.close(() => resolve());
       }),
   };
