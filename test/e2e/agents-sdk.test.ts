@@ -1,8 +1,13 @@
 /**
  * The OpenAI Agents SDK for JavaScript (`@openai/agents`), unchanged, against the gateway: a tool-calling
  * agent through the Responses model and through the Chat Completions model, streamed and not, configured
- * per model and globally.
+ * per model and globally; and the README's configuration run as its own process, where tracing is on by
+ * default, to show that no request leaves for any host but the gateway.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import {
   Agent,
@@ -187,3 +192,79 @@ describe('Agents SDK configured globally (setDefaultOpenAIClient, setOpenAIAPI),
   });
 });
 
+/**
+ * The README's configuration as users run it: its own Node process, where the SDK traces by default (Jest's
+ * NODE_ENV=test turns tracing off in this process, which would hide the problem), with OPENAI_BASE_URL and
+ * OPENAI_API_KEY set as the README's deploy section sets them. A preloaded recorder
+ * (clients/egress-recorder.cjs) sees every request and connection and answers anything not meant for the
+ * gateway itself, so nothing leaves the machine.
+ */
+describe('Agents SDK egress: the README configuration talks to the gateway and to nothing else', () => {
+  interface Egress {
+    fetches: Array<{ method: string; url: string; authorization: string | null; blocked: boolean }>;
+    connections: Array<{ via: string; host?: string; port?: string; path?: string }>;
+  }
+  const REPO = join(__dirname, '..', '..');
+
+  async function runClient(script: string, extraEnv: Record<string, string> = {}): Promise<{ stdout: string; egress: Egress }> {
+    const dir = await mkdtemp(join(tmpdir(), 'agents-egress-'));
+    try {
+      const gateway = new URL(h.baseURL);
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      for (const key of Object.keys(env)) if (key === 'NODE_ENV' || key.startsWith('OPENAI_')) delete env[key];
+      Object.assign(env, {
+        OPENAI_BASE_URL: h.baseURL,
+        OPENAI_API_KEY: TEST_KEY,
+        EGRESS_ALLOWED_ORIGIN: gateway.origin,
+        EGRESS_LOG: join(dir, 'egress.json'),
+        ...extraEnv,
+      });
+      // Node 22 runs the .mts scripts as they are (type stripping); no loader, so no loader's own sockets.
+      const args = ['--require', join(__dirname, 'clients', 'egress-recorder.cjs'), join(__dirname, 'clients', script)];
+      const stdout = await new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, args, { cwd: REPO, env, timeout: 30_000 }, (error, out, err) =>
+          error ? reject(new Error(`${script} failed: ${error.message}\n${err}`)) : resolve(out),
+        );
+      });
+      return { stdout, egress: JSON.parse(await readFile(join(dir, 'egress.json'), 'utf8')) as Egress };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  function expectOnlyGateway(egress: Egress): void {
+    const gateway = new URL(h.baseURL);
+    expect(egress.fetches.length).toBeGreaterThanOrEqual(2);
+    for (const f of egress.fetches) expect(new URL(f.url).origin).toBe(gateway.origin);
+    expect(egress.connections.length).toBeGreaterThan(0);
+    for (const c of egress.connections) {
+      expect(c.host).toBe(gateway.hostname);
+      if (c.port) expect(c.port).toBe(gateway.port);
+    }
+  }
+
+  it('the README snippet (setTracingDisabled(true)): the agent answers, every request and connection goes to the gateway', async () => {
+    scriptLoop();
+    const { stdout, egress } = await runClient('agents-sdk-readme.mts');
+    expect(stdout.trim()).toBe('It is sunny in Paris, 24°C.');
+    expectOnlyGateway(egress);
+    expect(egress.fetches.map((f) => new URL(f.url).pathname)).toEqual(['/api/v1/responses', '/api/v1/responses']);
+    expectLoopSent('converse');
+  });
+
+  it('environment variables only, with OPENAI_AGENTS_DISABLE_TRACING=1: the same', async () => {
+    scriptLoop();
+    const { stdout, egress } = await runClient('agents-sdk-env-only.mts', { OPENAI_AGENTS_DISABLE_TRACING: '1' });
+    expect(stdout.trim()).toBe('It is sunny in Paris, 24°C.');
+    expectOnlyGateway(egress);
+  });
+
+  it('environment variables only, tracing left on: the SDK posts traces to api.openai.com with the gateway key', async () => {
+    scriptLoop();
+    const { stdout, egress } = await runClient('agents-sdk-env-only.mts');
+    expect(stdout.trim()).toBe('It is sunny in Paris, 24°C.');
+    const leaked = egress.fetches.filter((f) => f.blocked);
+    expect(leaked.length).toBeGreaterThan(0);
+    expect(leaked[0]).toMatchObject({ method: 'POST', url: 'https://api.openai.com/v1/traces/ingest', authorization: `Bearer ${TEST_KEY}` });
+  });
+});
