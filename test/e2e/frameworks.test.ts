@@ -53,6 +53,12 @@ function expectCleanLoop(operation: 'converse' | 'converse-stream' = 'converse-s
 }
 
 describe('LangChain ChatOpenAI', () => {
+  it('answers invoke (not streamed)', async () => {
+    const llm = new ChatOpenAI({ model: CLAUDE, apiKey: TEST_KEY, configuration: { baseURL: h.baseURL }, maxRetries: 0 });
+    expect((await llm.invoke('Say hello in French.')).content).toBe('Emulated reply to: Say hello in French.');
+    expect(modelCalls().map((c) => c.operation)).toEqual(['converse']);
+  });
+
   it('runs a streamed multi-turn tool loop', async () => {
     scriptLoop();
     const getWeather = lcTool(async ({ city }: { city: string }) => `${city}: ${WEATHER[city]}`, {
@@ -82,6 +88,31 @@ describe('LangChain ChatOpenAI', () => {
 });
 
 describe('Vercel AI SDK (OpenAI provider, chat-completions model)', () => {
+  it('runs a multi-turn tool loop with generateText', async () => {
+    scriptLoop();
+    const openai = createOpenAI({ baseURL: h.baseURL, apiKey: TEST_KEY });
+    const executed: string[] = [];
+    const result = await generateText({
+      model: openai.chat(CLAUDE),
+      prompt: 'Weather in Paris, London and Rome?',
+      maxRetries: 0,
+      stopWhen: stepCountIs(5),
+      tools: {
+        get_weather: aiTool({
+          description: 'Current weather for a city',
+          inputSchema: z.object({ city: z.string() }),
+          execute: async ({ city }) => {
+            executed.push(city);
+            return `${city}: ${WEATHER[city]}`;
+          },
+        }),
+      },
+    });
+    expect(result.text).toBe('Paris is sunny, London rainy, Rome hot.');
+    expect(executed).toEqual(['Paris', 'London', 'Rome']);
+    expectCleanLoop('converse');
+  });
+
   it('runs a streamed multi-turn tool loop', async () => {
     scriptLoop();
     const openai = createOpenAI({ baseURL: h.baseURL, apiKey: TEST_KEY });
