@@ -243,6 +243,14 @@ describe('Agents SDK egress: the README configuration talks to the gateway and t
     }
   }
 
+  it('the script is the README snippet, word for word', async () => {
+    const readme = await readFile(join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('**OpenAI Agents SDK**'));
+    const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    const script = await readFile(join(__dirname, 'clients', 'agents-sdk-readme.mts'), 'utf8');
+    expect(script.replace(/^(\/\/.*\n)+/, '')).toBe(snippet);
+  });
+
   it('the README snippet (setTracingDisabled(true)): the agent answers, every request and connection goes to the gateway', async () => {
     scriptLoop();
     const { stdout, egress } = await runClient('agents-sdk-readme.mts');
