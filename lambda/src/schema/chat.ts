@@ -162,4 +162,4 @@ export interface CacheMarked {
 }
 
 /** Whether the gateway understands a top-level key; the others are passed to the model as extra fields. */
-export const isKnownChatKey = keySet(() => [...Object.keys(schemas().chatRequestSchema.shape), 'web_search_options', 'verbosity', 'safety_identifier', 'prompt_cache_retention']);
+export const isKnownChatKey = keySet(() => [...Object.keys(schemas().chatRequestSchema.shape), 'web_search_options', 'verbosity', 'safety_identifier', 'prompt_cache_retention', 'moderation']);

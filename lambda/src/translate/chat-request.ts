@@ -51,12 +51,16 @@ export interface ChatPlan {
   readonly ignoredTools: readonly string[];
 }
 
+/** OpenAI's moderation has no Bedrock counterpart the gateway could fill in; guardrails are the way. */
+export const MODERATION = 'Moderation results are not available through this gateway; send a Bedrock guardrail (guardrailConfig) instead.';
+
 /** Fields Bedrock cannot honour, where ignoring them would change what the client gets. */
 function rejectUnsupported(req: ChatRequest): void {
   if (req.n != null && req.n > 1) throw invalidRequest('Bedrock returns one choice per request; n must be 1.', 'n', 'unsupported_parameter');
   if (req.logprobs) throw invalidRequest('Bedrock does not return log probabilities.', 'logprobs', 'unsupported_parameter');
   if (req.top_logprobs) throw invalidRequest('Bedrock does not return log probabilities.', 'top_logprobs', 'unsupported_parameter');
   if (req.logit_bias && Object.keys(req.logit_bias).length > 0) throw invalidRequest('Bedrock does not support logit_bias.', 'logit_bias', 'unsupported_parameter');
+  if ((req as Record<string, unknown>).moderation != null) throw invalidRequest(MODERATION, 'moderation', 'unsupported_parameter');
   if (req.audio != null || req.modalities?.includes('audio')) throw invalidRequest('Audio output is not supported by Bedrock Converse.', req.audio != null ? 'audio' : 'modalities', 'unsupported_parameter');
 }
 

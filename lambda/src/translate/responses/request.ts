@@ -5,6 +5,7 @@
  */
 import { invalidRequest } from '../../errors/domain-error';
 import { isKnownChatKey, type ChatRequest } from '../../schema/chat';
+import { MODERATION } from '../chat-request';
 import { isKnownResponsesKey, type ResponsesRequest, type TextFormat } from '../../schema/responses';
 import type { FieldSources } from './field-names';
 import { translateInput } from './input';
@@ -38,6 +39,7 @@ function rejectStateful(req: ResponsesRequest): void {
   if (req.conversation != null) throw invalidRequest(`${STATELESS} Send the full conversation in input instead of a conversation id.`, 'conversation', 'stateless_gateway');
   if (req.background === true) throw invalidRequest(`${STATELESS} Background responses need storage; send the request without background.`, 'background', 'stateless_gateway');
   if (req.prompt != null) throw invalidRequest(`${STATELESS} Stored prompt templates are not available; send instructions and input instead.`, 'prompt', 'stateless_gateway');
+  if ((req as Record<string, unknown>).moderation != null) throw invalidRequest(MODERATION, 'moderation', 'unsupported_parameter');
   req.include?.forEach((value, i) => {
     // Other include values concern hosted tools the gateway never runs; reasoning.encrypted_content is always sent.
     if (value === 'message.output_text.logprobs') throw invalidRequest('Bedrock does not return log probabilities.', ['include', i], 'unsupported_parameter');
