@@ -94,7 +94,8 @@ describe('a plain answer', () => {
     const offered = toolNames(call);
     expect(offered).toEqual(expect.arrayContaining(['exec_command', 'apply_patch']));
     expect(offered).not.toEqual(expect.arrayContaining(['web_search']));
-    expect(offered).not.toContain('tool_search');
+    // Codex runs its tool search itself (execution: client): the model gets it as a function.
+    expect(offered).toContain('tool_search');
     const applyPatch = bodyOf(call).toolConfig!.tools.find((t) => t.toolSpec.name === 'apply_patch')!;
     expect(applyPatch.toolSpec.inputSchema.json).toMatchObject({ properties: { input: { type: 'string' } }, required: ['input'] });
     // Codex's instructions become the system prompt; its reasoning effort turns Claude's thinking on.
@@ -162,6 +163,22 @@ describe('tool loops: Codex runs the tools the model calls and sends the results
     const last = bodyOf(modelCalls()[1]);
     expect(last.messages.flatMap((m) => m.content)).toContainEqual(close);
     expect(toolResultOf(last, 'tooluse_ns')).toBeDefined();
+  });
+
+  it('runs a tool search (Codex\'s deferred tools) and offers the tools it loaded on the next call', async () => {
+    h.emulator.enqueue({ content: [toolUse('tooluse_ts', 'tool_search', { query: 'spawn a sub-agent', limit: 3 })] });
+    h.emulator.enqueue({ content: [{ text: 'Found them.' }] });
+    const run = await ws.run({ gatewayUrl: proxy.url, apiKey: TEST_KEY, model: CODEX_KNOWN_MODEL, prompt: 'Which agent tools are there?' });
+    expectCleanRun(run, 2);
+    expect(run.stdout.trim()).toBe('Found them.');
+    const history = codexRequests()[1].input;
+    expect(history).toContainEqual(expect.objectContaining({ type: 'tool_search_call', call_id: 'tooluse_ts', arguments: { query: 'spawn a sub-agent', limit: 3 } }));
+    const output = history.find((i) => i.type === 'tool_search_output');
+    expect(output?.tools.length).toBeGreaterThan(0);
+    // The loaded tools are on offer to the model now, flattened like any namespace's.
+    const next = modelCalls()[1];
+    expect(toolNames(next).filter((n) => !toolNames(modelCalls()[0]).includes(n)).length).toBeGreaterThan(0);
+    expect(textOf(toolResultOf(bodyOf(next), 'tooluse_ts'))).toMatch(/^Loaded tools/);
   });
 
   it('edits a file with apply_patch, the freeform custom tool, and sends the custom call and its output back', async () => {

@@ -40,6 +40,14 @@ function build() {
     .object({ type: z.literal('custom_tool_call'), call_id: z.string().min(1), name: z.string().min(1), input: z.string(), namespace: nullishString })
     .loose();
 
+  /** A client-executed tool search the model asked for, and the tools the client loaded for it. */
+  const toolSearchCallItem = z
+    .object({ type: z.literal('tool_search_call'), call_id: nullishString, id: nullishString, arguments: z.unknown().optional(), execution: nullishString })
+    .loose();
+  const toolSearchOutputItem = z
+    .object({ type: z.literal('tool_search_output'), call_id: nullishString, tools: z.array(z.object({ type: z.string() }).loose()) })
+    .loose();
+
   const toolOutput = z.union([z.string(), z.array(z.discriminatedUnion('type', [inputTextPart, inputImagePart, inputFilePart]))]);
 
   const functionCallOutputItem = z.object({ type: z.literal('function_call_output'), call_id: z.string().min(1), output: toolOutput }).loose();
@@ -159,6 +167,8 @@ function build() {
     functionCallOutputItem,
     customToolCallItem,
     customToolCallOutputItem,
+    toolSearchCallItem,
+    toolSearchOutputItem,
     reasoningItem,
     functionToolSchema,
     customToolSchema,
@@ -180,6 +190,8 @@ export const customToolSchema = deferred(() => schemas().customToolSchema);
 export const namespaceToolSchema = deferred(() => schemas().namespaceToolSchema);
 export const customToolCallItem = deferred(() => schemas().customToolCallItem);
 export const customToolCallOutputItem = deferred(() => schemas().customToolCallOutputItem);
+export const toolSearchCallItem = deferred(() => schemas().toolSearchCallItem);
+export const toolSearchOutputItem = deferred(() => schemas().toolSearchOutputItem);
 
 export type ResponsesRequest = z.infer<Schemas['responsesRequestSchema']>;
 export type MessageItem = z.infer<Schemas['messageItem']>;

@@ -17,10 +17,10 @@ function translate(body: unknown) {
 const names = (chat: ChatRequest) => (chat.tools ?? []).map((t) => t.function.name);
 
 describe('Codex CLI 0.171.0 requests', () => {
-  it('a known model (gpt-5.5): apply_patch becomes a one-string function; tool_search and web_search are left out', () => {
+  it('a known model (gpt-5.5): apply_patch becomes a one-string function, the client tool search a function; web_search is left out', () => {
     const { built, chat } = translate(fixture['gpt-5.5']);
-    expect(built.ignoredTools).toEqual(['tool_search', 'web_search']);
-    expect(names(chat)).toEqual(['exec_command', 'write_stdin', 'request_user_input', 'apply_patch', 'view_image', 'get_goal', 'create_goal', 'update_goal']);
+    expect(built.ignoredTools).toEqual(['web_search']);
+    expect(names(chat)).toEqual(['exec_command', 'write_stdin', 'request_user_input', 'apply_patch', 'view_image', 'get_goal', 'create_goal', 'update_goal', 'tool_search']);
     const applyPatch = chat.tools!.find((t) => t.function.name === 'apply_patch')!;
     expect(applyPatch.function.parameters).toMatchObject({ properties: { input: { type: 'string' } }, required: ['input'] });
     expect(applyPatch.function.description).toContain('*** Begin Patch');

@@ -362,3 +362,33 @@ describe('Responses tool types', () => {
     expect(formatPath(responsesField(parsePath('tools[2].function.name'), built.sources))).toBe('tools[1].tools[1].name');
   });
 });
+
+describe('client-run tool search (Codex deferred tools)', () => {
+  const search = { type: 'tool_search', execution: 'client', description: 'Find tools.', parameters: { type: 'object', properties: { query: { type: 'string' } } } };
+  const loaded = { type: 'namespace', name: 'multi_agent_v1', description: 'Agents.', tools: [{ type: 'function', name: 'spawn_agent', parameters: { type: 'object' } }] };
+
+  it('offers a client tool search as a function and leaves a server one out as hosted', () => {
+    const body = { model: MODEL, input: 'x', tools: [search, { type: 'tool_search', execution: 'server' }] };
+    const built = toChatRequest(parseRequest(responsesRequestSchema, body));
+    expect(built.request.tools?.map((t) => t.function)).toEqual([{ name: 'tool_search', description: 'Find tools.', parameters: search.parameters }]);
+    expect(built.toolNames.get('tool_search')).toEqual({ kind: 'tool_search', name: 'tool_search' });
+    expect(built.ignoredTools).toEqual(['tool_search']);
+  });
+
+  it('offers the tools a tool_search_output loaded, once, and replays the search as a tool call and its result', () => {
+    const { chat, built } = build({
+      tools: [search],
+      input: [
+        { role: 'user', content: 'delegate' },
+        { type: 'tool_search_call', id: 'tsc_1', call_id: 'call_s', execution: 'client', status: 'completed', arguments: { query: 'agents' } },
+        { type: 'tool_search_output', call_id: 'call_s', execution: 'client', status: 'completed', tools: [loaded, loaded] },
+      ],
+    });
+    expect(chat.tools?.map((t) => t.function.name)).toEqual(['tool_search', 'multi_agent_v1__spawn_agent']);
+    expect(built.sources.tools).toEqual([['tools', 0], ['input', 2, 'tools', 0, 'tools', 0]]);
+    expect(chat.messages.slice(1)).toEqual([
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_s', type: 'function', function: { name: 'tool_search', arguments: '{"query":"agents"}' } }] },
+      { role: 'tool', tool_call_id: 'call_s', content: 'Loaded tools, callable from now on: multi_agent_v1, multi_agent_v1.' },
+    ]);
+  });
+});

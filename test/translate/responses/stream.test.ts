@@ -267,3 +267,15 @@ describe('custom and namespaced tool calls', () => {
     expect(toResponse(res, CONTEXT, echo, ids(), 2000, TOOLS).output).toEqual(last(stream(streamed, TOOLS)).response.output);
   });
 });
+
+describe('client-run tool search', () => {
+  it('comes back as a tool_search_call item with parsed arguments, streamed and not', async () => {
+    const tools: ToolNames = new Map([['tool_search', { kind: 'tool_search', name: 'tool_search' }]]);
+    const blocks: ContentBlock[] = [{ toolUse: { toolUseId: 'call_s', name: 'tool_search', input: { query: 'agents', limit: 3 } } }];
+    const events = stream(responseAsEvents(converse(blocks, 'tool_use')), tools);
+    const item = { type: 'tool_search_call', id: 'tsc_1', call_id: 'call_s', arguments: { query: 'agents', limit: 3 }, execution: 'client', status: 'completed' };
+    expect(last(events).response.output).toEqual([item]);
+    expect(types(events).filter((t) => t.startsWith('response.function_call'))).toEqual([]);
+    expect(toResponse(converse(blocks, 'tool_use'), CONTEXT, echo, ids(), 2000, tools).output).toEqual([item]);
+  });
+});

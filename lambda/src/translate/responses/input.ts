@@ -12,11 +12,13 @@ import {
   functionCallOutputItem,
   messageItem,
   reasoningItem,
+  toolSearchCallItem,
+  toolSearchOutputItem,
   type MessageItem,
   type ReasoningItem,
 } from '../../schema/responses';
 import { parseAt } from '../../schema/validate';
-import { bedrockToolName, CUSTOM_INPUT } from './tools';
+import { bedrockToolName, CUSTOM_INPUT, TOOL_SEARCH } from './tools';
 
 /** Marks `encrypted_content` that carries Bedrock's redacted reasoning (base64) rather than a signature. */
 export const REDACTED_PREFIX = 'bedrock-redacted:';
@@ -95,6 +97,22 @@ function thinkingBlock(item: ReasoningItem): ThinkingBlock | undefined {
   return { type: 'thinking', thinking: text, signature: sealed };
 }
 
+/** A call item of the history as the chat tool call Bedrock sees: its id, Bedrock tool name and JSON arguments. */
+function toolCall(type: 'function_call' | 'custom_tool_call' | 'tool_search_call', raw: Record<string, unknown>, at: FieldPath): { call_id: string; name: string; args: string } {
+  if (type === 'function_call') {
+    const item = parseAt(functionCallItem, raw, at);
+    return { call_id: item.call_id, name: bedrockToolName(item.name, item.namespace), args: item.arguments };
+  }
+  if (type === 'custom_tool_call') {
+    const item = parseAt(customToolCallItem, raw, at);
+    return { call_id: item.call_id, name: bedrockToolName(item.name, item.namespace), args: JSON.stringify({ [CUSTOM_INPUT]: item.input }) };
+  }
+  const item = parseAt(toolSearchCallItem, raw, at);
+  if (!item.call_id) throw invalidRequest('Only tool searches the client ran (with a call_id) can be sent back.', [...at, 'call_id'], 'invalid_value');
+  const args = typeof item.arguments === 'string' ? item.arguments : JSON.stringify(item.arguments ?? {});
+  return { call_id: item.call_id, name: TOOL_SEARCH, args };
+}
+
 export function translateInput(input: string | ReadonlyArray<Record<string, unknown>>): TranslatedInput {
   if (typeof input === 'string') return { messages: [{ role: 'user', content: input }], sources: [{ at: ['input'] }] };
   const messages: ChatMessage[] = [];
@@ -141,18 +159,23 @@ export function translateInput(input: string | ReadonlyArray<Record<string, unkn
         break;
       }
       case 'function_call':
-      case 'custom_tool_call': {
-        const call =
-          type === 'function_call'
-            ? (({ call_id, name, namespace, arguments: args }) => ({ call_id, name: bedrockToolName(name, namespace), args }))(parseAt(functionCallItem, raw, at))
-            : (({ call_id, name, namespace, input }) => ({ call_id, name: bedrockToolName(name, namespace), args: JSON.stringify({ [CUSTOM_INPUT]: input }) }))(
-                parseAt(customToolCallItem, raw, at),
-              );
+      case 'custom_tool_call':
+      case 'tool_search_call': {
+        const call = toolCall(type, raw, at);
         // Reasoning before a call starts a new assistant message; the chat translator merges it into the
         // same Converse turn, keeping the reasoning right before the call it led to.
         const target = open && thinking.length === 0 ? open : assistant(null, at);
         target.msg.tool_calls = [...(target.msg.tool_calls ?? []), { id: call.call_id, type: 'function', function: { name: call.name, arguments: call.args } }];
         target.calls.push(at);
+        break;
+      }
+      case 'tool_search_output': {
+        const item = parseAt(toolSearchOutputItem, raw, at);
+        if (!item.call_id) throw invalidRequest('tool_search_output needs the call_id of the tool search it answers.', [...at, 'call_id'], 'invalid_value');
+        // The tools themselves are offered to the model (./tools.ts); the result tells it what it found.
+        const names = item.tools.map((t) => (typeof t.name === 'string' ? t.name : t.type));
+        const content = names.length ? `Loaded tools, callable from now on: ${names.join(', ')}.` : 'No tools matched.';
+        otherRole({ role: 'tool', tool_call_id: item.call_id, content }, { at, contentField: 'tools' });
         break;
       }
       case 'function_call_output':

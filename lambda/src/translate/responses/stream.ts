@@ -24,13 +24,15 @@ import type {
   ResponseObject,
   ResponseStreamEvent,
   ResponseUsage,
+  ToolSearchCallOutput,
 } from './types';
 
 type Open =
   | { kind: 'message'; index: number; item: MessageOutput }
   | { kind: 'reasoning'; index: number; item: ReasoningOutput; text: string | null }
   | { kind: 'function_call'; index: number; item: FunctionCallOutput; chatIndex: number }
-  | { kind: 'custom_tool_call'; index: number; item: CustomToolCallOutput; chatIndex: number; decoder: CustomInputDecoder };
+  | { kind: 'custom_tool_call'; index: number; item: CustomToolCallOutput; chatIndex: number; decoder: CustomInputDecoder }
+  | { kind: 'tool_search_call'; index: number; item: ToolSearchCallOutput; chatIndex: number; args: string };
 
 type ToolCallDelta = NonNullable<ChunkDelta['tool_calls']>[number];
 
@@ -175,7 +177,11 @@ export class ResponsesStreamTranslator {
       const ref = this.tools.get(call.function.name ?? '');
       const namespace = ref?.namespace ? { namespace: ref.namespace } : {};
       const name = ref?.name ?? call.function.name ?? '';
-      if (ref?.kind === 'custom') {
+      if (ref?.kind === 'tool_search') {
+        const item: ToolSearchCallOutput = { type: 'tool_search_call', id: this.ids.itemId('tsc'), call_id: call.id, arguments: {}, execution: 'client', status: 'in_progress' };
+        events.push(this.add(item));
+        this.open = { kind: 'tool_search_call', index: this.output.length - 1, item, chatIndex: call.index, args: '' };
+      } else if (ref?.kind === 'custom') {
         const item: CustomToolCallOutput = { type: 'custom_tool_call', id: this.ids.itemId('ctc'), call_id: call.id, name, input: '', status: 'in_progress', ...namespace };
         events.push(this.add(item));
         this.open = { kind: 'custom_tool_call', index: this.output.length - 1, item, chatIndex: call.index, decoder: new CustomInputDecoder() };
@@ -187,7 +193,12 @@ export class ResponsesStreamTranslator {
     }
     const open = this.open;
     const args = call.function.arguments;
-    if (!args || (open?.kind !== 'function_call' && open?.kind !== 'custom_tool_call') || open.chatIndex !== call.index) return events;
+    if (!args || !open || open.kind === 'message' || open.kind === 'reasoning' || open.chatIndex !== call.index) return events;
+    // A tool search has no delta events: its arguments arrive whole with the finished item.
+    if (open.kind === 'tool_search_call') {
+      open.args += args;
+      return events;
+    }
     const base = { sequence_number: 0, item_id: open.item.id, output_index: open.index };
     if (open.kind === 'function_call') {
       open.item.arguments += args;
@@ -232,6 +243,10 @@ export class ResponsesStreamTranslator {
         open.item.status = 'completed';
         events.push({ type: 'response.function_call_arguments.done', sequence_number: this.seqNo(), ...base, arguments: open.item.arguments });
         break;
+      case 'tool_search_call':
+        open.item.arguments = parsedArguments(open.args);
+        open.item.status = 'completed';
+        break;
       case 'custom_tool_call': {
         const { input, rest } = open.decoder.finish();
         if (rest) events.push({ type: 'response.custom_tool_call_input.delta', sequence_number: this.seqNo(), ...base, delta: rest });
@@ -243,6 +258,16 @@ export class ResponsesStreamTranslator {
     }
     events.push({ type: 'response.output_item.done', sequence_number: this.seqNo(), output_index: open.index, item: structuredClone(open.item) });
     return events;
+  }
+}
+
+/** A tool search's arguments as the JSON value the client reads; text that is no JSON stays text. */
+function parsedArguments(args: string): unknown {
+  if (args === '') return {};
+  try {
+    return JSON.parse(args);
+  } catch {
+    return args;
   }
 }
 

@@ -8,8 +8,12 @@
  * - `custom`: freeform text input (optionally following a grammar) has no Bedrock equivalent, so the model
  *   gets a function with one string parameter, `input`, and the grammar in its description; calls come back
  *   as `custom_tool_call` items carrying the raw string.
- * - hosted tools (`web_search`, `file_search`, `code_interpreter`, `mcp`, …) need a server the gateway does
- *   not run: by policy they are left out of the model's list and reported, or refused with a 400.
+ * - `tool_search` run by the client (`execution: "client"`, Codex's deferred tools): a function of the same
+ *   name; calls come back as `tool_search_call` items, and the tools a `tool_search_output` item in the input
+ *   loaded are offered from then on, like the request's own.
+ * - hosted tools (`web_search`, `file_search`, `code_interpreter`, `mcp`, a server-side `tool_search`, …)
+ *   need a server the gateway does not run: by policy they are left out of the model's list and reported, or
+ *   refused with a 400.
  */
 import { createHash } from 'node:crypto';
 import { invalidRequest, type FieldPath } from '../../errors/domain-error';
@@ -21,7 +25,7 @@ type ChatTool = NonNullable<ChatRequest['tools']>[number];
 
 /** What the client offered under a Bedrock tool name. */
 export interface ToolRef {
-  readonly kind: 'function' | 'custom';
+  readonly kind: 'function' | 'custom' | 'tool_search';
   /** The name the client gave the tool. */
   readonly name: string;
   readonly namespace?: string;
@@ -45,6 +49,11 @@ export interface ResponsesToolPlan {
 
 /** The argument a custom tool's freeform input travels in. */
 export const CUSTOM_INPUT = 'input';
+
+/** The Bedrock name of a client-executed tool search. */
+export const TOOL_SEARCH = 'tool_search';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The Bedrock name of a client tool: its own name, or `<namespace>__<name>`; a name Bedrock would refuse
@@ -97,7 +106,7 @@ export function translateTools(req: ResponsesRequest, hosted: HostedToolPolicy):
   const names = new Map<string, ToolRef>();
   const ignored: string[] = [];
 
-  const add = (raw: { type: string }, at: FieldPath, namespace?: { name: string; description?: string | null }): void => {
+  const add = (raw: { type: string } & Record<string, unknown>, at: FieldPath, namespace?: { name: string; description?: string | null }): void => {
     const nsNote = namespace ? `(Tool of ${namespace.name}${namespace.description ? `: ${namespace.description}` : ''}.)` : '';
     if (raw.type === 'function') {
       const tool = parseAt(functionToolSchema, raw, at);
@@ -109,6 +118,11 @@ export function translateTools(req: ResponsesRequest, hosted: HostedToolPolicy):
       const name = bedrockToolName(tool.name, namespace?.name);
       tools.push(customTool(tool, name, nsNote));
       names.set(name, { kind: 'custom', name: tool.name, ...(namespace ? { namespace: namespace.name } : {}) });
+    } else if (raw.type === TOOL_SEARCH && raw.execution === 'client' && !namespace) {
+      const description = typeof raw.description === 'string' ? raw.description : 'Searches for more tools and makes the matches available.';
+      const parameters = isRecord(raw.parameters) ? raw.parameters : { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] };
+      tools.push({ type: 'function', function: { name: TOOL_SEARCH, description, parameters } });
+      names.set(TOOL_SEARCH, { kind: 'tool_search', name: TOOL_SEARCH });
     } else if (namespace) {
       throw invalidRequest(`A namespace holds function and custom tools; '${raw.type}' is not one.`, [...at, 'type'], 'unsupported_tool');
     } else if (hosted === 'reject') {
@@ -120,12 +134,37 @@ export function translateTools(req: ResponsesRequest, hosted: HostedToolPolicy):
     paths.push(at);
   };
 
-  (req.tools ?? []).forEach((raw, i) => {
-    if (raw.type !== 'namespace') return add(raw, ['tools', i]);
-    const ns = parseAt(namespaceToolSchema, raw, ['tools', i]);
-    ns.tools.forEach((inner, j) => add(inner, ['tools', i, 'tools', j], ns));
-  });
+  const offer = (raw: { type: string } & Record<string, unknown>, at: FieldPath): void => {
+    if (raw.type !== 'namespace') return add(raw, at);
+    const ns = parseAt(namespaceToolSchema, raw, at);
+    ns.tools.forEach((inner, j) => add(inner, [...at, 'tools', j], ns));
+  };
+  (req.tools ?? []).forEach((raw, i) => offer(raw, ['tools', i]));
+  // Tools a client-run tool search loaded earlier in the conversation are on offer from then on.
+  if (Array.isArray(req.input)) {
+    req.input.forEach((item, i) => {
+      if (item.type !== 'tool_search_output' || !Array.isArray(item.tools)) return;
+      item.tools.forEach((raw: unknown, j: number) => {
+        if (!isRecord(raw) || typeof raw.type !== 'string') return;
+        const before = tools.length;
+        offer(raw as { type: string }, ['input', i, 'tools', j]);
+        dropRepeats(tools, paths, before);
+      });
+    });
+  }
   return { names, ignored, ...toolChoice(req, tools, paths) };
+}
+
+/** A tool loaded again by a later search (or already offered) is offered once. */
+function dropRepeats(tools: ChatTool[], paths: FieldPath[], from: number): void {
+  const seen = new Set(tools.slice(0, from).map((t) => t.function.name));
+  for (let i = tools.length - 1; i >= from; i--) {
+    const name = tools[i].function.name;
+    if (seen.has(name) || tools.slice(from, i).some((t) => t.function.name === name)) {
+      tools.splice(i, 1);
+      paths.splice(i, 1);
+    }
+  }
 }
 
 /** The names a `tool_choice` or `allowed_tools` entry stands for, in Bedrock terms. */

@@ -53,7 +53,17 @@ export interface CustomToolCallOutput {
   namespace?: string;
 }
 
-export type OutputItem = MessageOutput | ReasoningOutput | FunctionCallOutput | CustomToolCallOutput;
+/** The model asked the client to search for more tools (`tool_search` with `execution: "client"`). */
+export interface ToolSearchCallOutput {
+  type: 'tool_search_call';
+  id: string;
+  call_id: string;
+  arguments: unknown;
+  execution: 'client';
+  status: 'in_progress' | 'completed' | 'incomplete';
+}
+
+export type OutputItem = MessageOutput | ReasoningOutput | FunctionCallOutput | CustomToolCallOutput | ToolSearchCallOutput;
 
 export interface ResponseUsage {
   input_tokens: number;
@@ -151,5 +161,5 @@ export type ResponseStreamEvent =
 export interface ResponseIds {
   readonly id: string;
   readonly createdAt: number;
-  readonly itemId: (prefix: 'msg' | 'rs' | 'fc' | 'ctc') => string;
+  readonly itemId: (prefix: 'msg' | 'rs' | 'fc' | 'ctc' | 'tsc') => string;
 }
