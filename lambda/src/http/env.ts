@@ -6,6 +6,8 @@ import { RequestTelemetry } from '../log/request-telemetry';
 /** Request-scoped values, declared once for every middleware and route. */
 export type AppEnv = {
   Variables: RequestIdVariables & {
+    /** Who is calling, set by the auth middleware: whose stored responses this request may read. */
+    owner?: string;
     /** The Bedrock model id the request resolved to (access log, metrics). */
     model?: string;
     /** Set by the telemetry middleware. */

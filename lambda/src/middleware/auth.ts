@@ -1,5 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../http/env';
 import { GatewayError } from '../http/errors';
+
+/** The owner of what the static API keys create (one owner for all of them, so rotation keeps history). */
+export const ROOT_OWNER = 'root';
 
 export interface KeyVerifier {
   verify(presented: string): Promise<boolean>;
@@ -8,7 +12,7 @@ export interface KeyVerifier {
 /** One message for a missing and a wrong key, so a caller learns nothing about which it was. */
 const UNAUTHORIZED = 'Invalid or missing API key. Send it as "Authorization: Bearer <key>".';
 
-export function apiKeyAuth(keys: KeyVerifier): MiddlewareHandler {
+export function apiKeyAuth(keys: KeyVerifier): MiddlewareHandler<AppEnv> {
   return async function apiKeyAuthMiddleware(c, next) {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
@@ -20,6 +24,7 @@ export function apiKeyAuth(keys: KeyVerifier): MiddlewareHandler {
       throw new GatewayError(503, 'The gateway cannot read its API keys right now. Retry shortly.', { code: 'key_store_unavailable', retryAfterSeconds: 5 });
     }
     if (!ok) throw new GatewayError(401, UNAUTHORIZED, { code: 'invalid_api_key' });
+    c.set('owner', ROOT_OWNER);
     await next();
   };
 }

@@ -29,11 +29,16 @@ export interface AdaptedRequest {
   readonly ignoredTools?: readonly string[];
   /** The encoder for this request's answer, once the translation plan is known. */
   encoder(plan: ChatPlan): ReplyEncoder;
+  /**
+   * Runs once the answer is complete and before its last event or body goes out (the Responses route stores
+   * the response here, so the next request can read it at once). A failure fails the request.
+   */
+  settle?(body: unknown): Promise<void>;
 }
 
 export interface ChatShapedRoute {
   /** The request body (parsed JSON) → the adapted request; a body the route cannot serve throws a 400. */
-  adapt(body: unknown): AdaptedRequest;
+  adapt(body: unknown, c: Context<AppEnv>): AdaptedRequest | Promise<AdaptedRequest>;
 }
 
 /** Names the request's top-level keys the model family does not take (left out of the Bedrock call). */
@@ -60,7 +65,7 @@ const truncated = (): GatewayError =>
 
 export function chatShapedHandler(deps: AppDeps, route: ChatShapedRoute) {
   return async function chatShaped(c: Context<AppEnv>): Promise<Response> {
-    const adapted = route.adapt(await readJson(c));
+    const adapted = await route.adapt(await readJson(c), c);
     if (adapted.fieldNames) c.set('fieldNames', adapted.fieldNames);
     const req = adapted.request;
     checkChatLimits(req, deps.config.limits);
@@ -86,7 +91,9 @@ export function chatShapedHandler(deps: AppDeps, route: ChatShapedRoute) {
       encoder.start();
       replayChunks(res, encoder.context, (chunk) => encoder.chunk(chunk));
       encoder.end(unixSeconds());
-      return c.json(encoder.body());
+      const body = encoder.body();
+      await adapted.settle?.(body);
+      return c.json(body);
     }
 
     const { events, abort } = await openUpstreamStream(c, deps, plan);
@@ -103,7 +110,9 @@ export function chatShapedHandler(deps: AppDeps, route: ChatShapedRoute) {
           }
         }
         if (!translator.complete) throw truncated();
-        for (const e of encoder.end(unixSeconds())) await sink.send(e.data, e.event);
+        const closing = encoder.end(unixSeconds());
+        await adapted.settle?.(encoder.body());
+        for (const e of closing) await sink.send(e.data, e.event);
       },
       {
         done: encoder.done,

@@ -22,23 +22,30 @@ export interface ChatBuild {
 }
 
 export interface ResponsesOptions {
+  /**
+   * The route keeps responses (a store is configured): `store` and `previous_response_id` are its to serve
+   * (it has already put the earlier items into `input`). @default false
+   */
+  readonly stored?: boolean;
   /** HOSTED_TOOLS: hosted tools are left out and reported (`ignore`) or refused (`reject`). @default 'ignore' */
   readonly hostedTools?: HostedToolPolicy;
 }
 
-const STATELESS = 'This gateway is stateless: it stores no responses or conversations.';
+const STATELESS = 'This gateway is stateless: its response store is off.';
+const UNSUPPORTED = 'This gateway does not serve this.';
 
 /** Features that need server-side storage or execution the gateway does not have. */
-function rejectStateful(req: ResponsesRequest): void {
-  if (req.previous_response_id) {
+function rejectStateful(req: ResponsesRequest, stored: boolean): void {
+  if (req.previous_response_id && !stored) {
     throw invalidRequest(`${STATELESS} Send the full conversation in input (with store: false) instead of previous_response_id.`, 'previous_response_id', 'stateless_gateway');
   }
   // OpenAI's default is store: true; only an explicit true is refused, since clients that really rely on
   // storage say so through previous_response_id.
-  if (req.store === true) throw invalidRequest(`${STATELESS} Set store to false (or leave it out) and send the full conversation each turn.`, 'store', 'stateless_gateway');
-  if (req.conversation != null) throw invalidRequest(`${STATELESS} Send the full conversation in input instead of a conversation id.`, 'conversation', 'stateless_gateway');
-  if (req.background === true) throw invalidRequest(`${STATELESS} Background responses need storage; send the request without background.`, 'background', 'stateless_gateway');
-  if (req.prompt != null) throw invalidRequest(`${STATELESS} Stored prompt templates are not available; send instructions and input instead.`, 'prompt', 'stateless_gateway');
+  if (req.store === true && !stored) throw invalidRequest(`${STATELESS} Set store to false (or leave it out) and send the full conversation each turn.`, 'store', 'stateless_gateway');
+  const why = stored ? UNSUPPORTED : STATELESS;
+  if (req.conversation != null) throw invalidRequest(`${why} Send the conversation in input or chain responses with previous_response_id instead of a conversation id.`, 'conversation', 'stateless_gateway');
+  if (req.background === true) throw invalidRequest(`${why} Background responses are not available; send the request without background.`, 'background', 'stateless_gateway');
+  if (req.prompt != null) throw invalidRequest(`${why} Stored prompt templates are not available; send instructions and input instead.`, 'prompt', 'stateless_gateway');
   if ((req as Record<string, unknown>).moderation != null) throw invalidRequest(MODERATION, 'moderation', 'unsupported_parameter');
   req.include?.forEach((value, i) => {
     // Other include values concern hosted tools the gateway never runs; reasoning.encrypted_content is always sent.
@@ -76,7 +83,7 @@ function defined<T extends object>(fields: T): Partial<T> {
 }
 
 export function toChatRequest(req: ResponsesRequest, options: ResponsesOptions = {}): ChatBuild {
-  rejectStateful(req);
+  rejectStateful(req, options.stored === true);
   const tools = translateTools(req, options.hostedTools ?? 'ignore');
   const input = translateInput(req.input);
   const instructions: ChatRequest['messages'] = req.instructions ? [{ role: 'system', content: req.instructions }] : [];

@@ -17,11 +17,28 @@ export interface Failure {
 /** Request fields the response object repeats, as OpenAI's does. */
 export type ResponseEcho = Pick<
   ResponseObject,
-  'model' | 'instructions' | 'max_output_tokens' | 'parallel_tool_calls' | 'reasoning' | 'temperature' | 'text' | 'tool_choice' | 'tools' | 'top_p' | 'truncation' | 'metadata' | 'user'
+  | 'model'
+  | 'instructions'
+  | 'max_output_tokens'
+  | 'parallel_tool_calls'
+  | 'reasoning'
+  | 'temperature'
+  | 'text'
+  | 'tool_choice'
+  | 'tools'
+  | 'top_p'
+  | 'truncation'
+  | 'metadata'
+  | 'user'
+  | 'store'
+  | 'previous_response_id'
 >;
 
-export function echoOf(req: ResponsesRequest): ResponseEcho {
+/** The request fields a response repeats; `stored` says whether this response is kept. */
+export function echoOf(req: ResponsesRequest, stored = false): ResponseEcho {
   return {
+    store: stored,
+    previous_response_id: req.previous_response_id ?? null,
     model: req.model,
     instructions: req.instructions ?? null,
     max_output_tokens: req.max_output_tokens ?? null,
@@ -83,8 +100,6 @@ export function responseObject(echo: ResponseEcho, ids: ResponseIds, state: Stat
     background: false,
     error: state.error ?? null,
     incomplete_details: state.incomplete_details ?? null,
-    previous_response_id: null,
-    store: false,
     output: state.output,
     output_text: outputTextOf(state.output),
     usage: state.usage ?? null,

@@ -91,9 +91,9 @@ export interface ResponseObject {
   /** The SDKs compute this themselves; plain HTTP clients get it from us. */
   output_text: string;
   parallel_tool_calls: boolean;
-  previous_response_id: null;
+  previous_response_id: string | null;
   reasoning: { effort: string | null; summary: string | null };
-  store: false;
+  store: boolean;
   temperature: number | null;
   text: { format: Record<string, unknown>; verbosity?: string | null };
   tool_choice: unknown;
