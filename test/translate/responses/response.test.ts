@@ -92,6 +92,8 @@ describe('chat completion → response object', () => {
       top_p: null,
       truncation: 'disabled',
       metadata: {},
+      store: false,
+      previous_response_id: null,
     });
     const tools = [{ type: 'function', name: 'f', parameters: null, strict: true }];
     const set = echoOf(
