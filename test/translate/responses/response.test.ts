@@ -127,6 +127,8 @@ describe('chat completion → response object', () => {
       truncation: 'disabled',
       metadata: { a: 'b' },
       user: 'u',
+      store: false,
+      previous_response_id: null,
     });
   });
 
