@@ -11,6 +11,8 @@ const LAZY_MODULES = [
   '@aws-sdk/client-ssm',
   // The model catalog (GET /models, readable profile names); chat with a Bedrock id never needs it.
   '@aws-sdk/client-bedrock',
+  // The DynamoDB response store (about 125 KB bundled): only requests that store or read a response load it.
+  '@aws-sdk/client-dynamodb',
   // The SDK's credential sources other than environment variables, imported only when the SDK tries them:
   // Lambda has its role's keys in the environment and never does; ECS/Fargate loads the container-credentials
   // pair once, at its first AWS call; shared files, SSO, STS and web identity are for local runs (their STS and

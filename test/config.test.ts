@@ -39,3 +39,36 @@ describe('loadConfig', () => {
     for (const name of ['PORT', 'ENABLE_PROMPT_CACHING', 'MODEL_ALIASES']) expect(message).toContain(name);
   });
 });
+
+describe('loadConfig: the response store', () => {
+  const LAMBDA = { AWS_LAMBDA_FUNCTION_NAME: 'gateway' };
+
+  it.each([
+    ['a Node server with nothing set: SQLite in memory', {}, { backend: 'sqlite', path: ':memory:', explicit: false }],
+    ['a Node server with a file', { STORE_SQLITE_PATH: '/var/lib/gateway/state.db' }, { backend: 'sqlite', path: '/var/lib/gateway/state.db' }],
+    ['a table name (what the CDK stack sets)', { STORE_TABLE_NAME: 'gw-state' }, { backend: 'dynamodb', tableName: 'gw-state', explicit: false }],
+    ['Lambda with a table', { ...LAMBDA, STORE_TABLE_NAME: 'gw-state' }, { backend: 'dynamodb', tableName: 'gw-state' }],
+    ['Lambda without a table: nothing stored rather than per-instance memory', LAMBDA, { backend: 'none', explicit: false }],
+    ['storage turned off', { RESPONSE_STORE: 'none', STORE_TABLE_NAME: 'gw-state' }, { backend: 'none', explicit: true }],
+    ['a table ARN', { RESPONSE_STORE: 'DynamoDB', STORE_TABLE_NAME: 'arn:aws:dynamodb:us-east-1:123456789012:table/gw-state' }, { backend: 'dynamodb', explicit: true }],
+  ])('%s', (_name, env, expected) => {
+    expect(loadConfig(env).store).toMatchObject(expected);
+  });
+
+  it('keeps responses 30 days and waits 5 s for the store by default, both settable', () => {
+    expect(loadConfig({}).store).toMatchObject({ ttlDays: 30, timeoutMs: 5_000 });
+    expect(loadConfig({ RESPONSE_TTL_DAYS: '7', STORE_TIMEOUT_MS: '1500' }).store).toMatchObject({ ttlDays: 7, timeoutMs: 1_500 });
+  });
+
+  it.each([
+    [{ RESPONSE_STORE: 'dynamodb' }, /RESPONSE_STORE: dynamodb needs STORE_TABLE_NAME/],
+    [{ RESPONSE_STORE: 'sqlite', AWS_LAMBDA_FUNCTION_NAME: 'gateway' }, /RESPONSE_STORE: sqlite cannot serve Lambda/],
+    [{ RESPONSE_STORE: 'redis' }, /RESPONSE_STORE/],
+    [{ RESPONSE_TTL_DAYS: '0' }, /RESPONSE_TTL_DAYS: expected an integer from 1 to 3650/],
+    [{ STORE_TIMEOUT_MS: '10' }, /STORE_TIMEOUT_MS/],
+    [{ STORE_TABLE_NAME: 'no spaces allowed' }, /STORE_TABLE_NAME: expected a DynamoDB table name/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

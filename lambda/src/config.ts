@@ -72,6 +72,9 @@ const jsonMap = z
     return {};
   });
 
+const STORE_BACKENDS = ['dynamodb', 'sqlite', 'none'] as const;
+const TABLE_NAME = /^([A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255})$/;
+
 const envSchema = z.object({
   [ENV.PORT]: int(8000, 0, 65535),
   [ENV.HOST]: z.string().optional().default('0.0.0.0'),
@@ -121,6 +124,15 @@ const envSchema = z.object({
   [ENV.MAX_DOCUMENT_BYTES]: int(4_718_592, 1024, 200 * 1024 * 1024),
   [ENV.METRICS_ENABLED]: optionalBool,
   [ENV.METRICS_NAMESPACE]: z.string().optional().default('BedrockOpenAIGateway'),
+  [ENV.RESPONSE_STORE]: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() !== '' ? v.trim().toLowerCase() : undefined))
+    .pipe(z.enum(STORE_BACKENDS).optional()),
+  [ENV.RESPONSE_TTL_DAYS]: int(30, 1, 3650),
+  [ENV.STORE_TABLE_NAME]: optionalString.refine((v) => v === undefined || TABLE_NAME.test(v), 'expected a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -) or table ARN'),
+  [ENV.STORE_SQLITE_PATH]: optionalString,
+  [ENV.STORE_TIMEOUT_MS]: int(5_000, 100, 60_000),
   [ENV.AWS_LAMBDA_FUNCTION_NAME]: optionalString,
 });
 
@@ -165,7 +177,27 @@ export interface GatewayConfig {
   readonly limits: RequestLimits;
   /** CloudWatch embedded-metric-format lines on stdout (default: on in Lambda, off elsewhere). */
   readonly metrics: { readonly enabled: boolean; readonly namespace: string };
+  readonly store: StoreConfig;
 }
+
+/**
+ * Where stored Responses live. RESPONSE_STORE names the backend; unset, it is DynamoDB when STORE_TABLE_NAME
+ * is set, else SQLite (in memory unless STORE_SQLITE_PATH) outside Lambda, and none in Lambda, where each
+ * instance's memory is its own and a follow-up turn could miss the turn it continues.
+ */
+export type StoreConfig = (
+  | { readonly backend: 'dynamodb'; readonly tableName: string }
+  | { readonly backend: 'sqlite'; /** A file, or `:memory:`. */ readonly path: string }
+  /** Nothing is stored: `store: true` and `previous_response_id` are refused. */
+  | { readonly backend: 'none' }
+) & {
+  /** RESPONSE_STORE named the backend (false: the default above chose it). */
+  readonly explicit: boolean;
+  /** Retention from each write. */
+  readonly ttlDays: number;
+  /** Longest wait for one store call (a DynamoDB request, a SQLite lock) before a 503. */
+  readonly timeoutMs: number;
+};
 
 /** Counts and sizes Bedrock refuses anyway, checked before translating so a bad request costs nothing upstream. */
 export interface RequestLimits {
@@ -200,6 +232,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  const store = storeConfig(e);
   const literal = [...(e.API_KEY ? [e.API_KEY] : []), ...e.API_KEYS];
   return {
     port: e.PORT,
@@ -234,7 +267,28 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
       maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
     },
     metrics: { enabled: e.METRICS_ENABLED ?? e.AWS_LAMBDA_FUNCTION_NAME !== undefined, namespace: e.METRICS_NAMESPACE },
+    store,
   };
+}
+
+/** The store settings, or a ConfigError for a combination that cannot work. */
+function storeConfig(e: z.output<typeof envSchema>): StoreConfig {
+  const inLambda = e.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+  const explicit = e.RESPONSE_STORE !== undefined;
+  const backend = e.RESPONSE_STORE ?? (e.STORE_TABLE_NAME ? 'dynamodb' : inLambda ? 'none' : 'sqlite');
+  const common = { explicit, ttlDays: e.RESPONSE_TTL_DAYS, timeoutMs: e.STORE_TIMEOUT_MS };
+  switch (backend) {
+    case 'dynamodb':
+      if (!e.STORE_TABLE_NAME) throw new ConfigError([`${ENV.RESPONSE_STORE}: dynamodb needs ${ENV.STORE_TABLE_NAME} (the CDK stack sets it)`]);
+      return { backend, tableName: e.STORE_TABLE_NAME, ...common };
+    case 'sqlite':
+      if (inLambda) {
+        throw new ConfigError([`${ENV.RESPONSE_STORE}: sqlite cannot serve Lambda, where every instance keeps its own copy; use dynamodb (${ENV.STORE_TABLE_NAME}) or none`]);
+      }
+      return { backend, path: e.STORE_SQLITE_PATH ?? ':memory:', ...common };
+    case 'none':
+      return { backend, ...common };
+  }
 }
 
 /** True when at least one API key source is configured; the server refuses to start otherwise. */

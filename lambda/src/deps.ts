@@ -5,6 +5,7 @@ import type { AppLogger } from './log/logger';
 import type { ModelCatalog } from './models/catalog-cache';
 import type { ModelResolver } from './models/resolver';
 import type { SseTransport } from './http/sse';
+import type { ResponseStore } from './store/types';
 import type { DecodedMedia } from './translate/media';
 
 /** Fetches http(s) media URLs for image parts (with the SSRF guard). */
@@ -24,4 +25,6 @@ export interface AppDeps {
   readonly catalog?: ModelCatalog;
   /** How event streams reach the client when the runtime has a faster way than a web stream (the Node server). */
   readonly sseTransport?: SseTransport;
+  /** Stored Responses (`store`, `previous_response_id`, `item_reference`); absent when RESPONSE_STORE=none. */
+  readonly store?: ResponseStore;
 }

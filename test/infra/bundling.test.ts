@@ -54,6 +54,7 @@ const LAZY_EXPORTS: Record<string, string[]> = {
   'gpt-tokenizer/encoding/cl100k_base': ['decode'],
   '@aws-sdk/client-ssm': ['SSMClient', 'GetParameterCommand'],
   '@aws-sdk/client-bedrock': ['BedrockClient', 'ListFoundationModelsCommand', 'ListInferenceProfilesCommand'],
+  '@aws-sdk/client-dynamodb': ['DynamoDBClient', 'GetItemCommand', 'QueryCommand', 'PutItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'ConditionalCheckFailedException'],
   '@aws-sdk/credential-provider-http': ['fromHttp'],
   '@smithy/credential-provider-imds': ['fromContainerMetadata', 'fromInstanceMetadata', 'ENV_CMDS_FULL_URI', 'ENV_CMDS_RELATIVE_URI'],
   '@aws-sdk/credential-provider-ini': ['fromIni'],

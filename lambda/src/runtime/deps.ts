@@ -1,19 +1,24 @@
 /**
  * Builds the process-wide dependencies from configuration, the same way for every runtime: one Bedrock
- * client, one key store, one resolver, after the same start-up checks. Nothing here calls AWS; the first
- * call happens on the first request (or `keyStore.load()`, which the Node server awaits before listening).
+ * client, one key store, one resolver, one response store, after the same start-up checks. Nothing here
+ * calls AWS; the first call happens on the first request (or `keyStore.load()`, which the Node server
+ * awaits before listening). An embedded response store opens its database here.
  */
 import { ApiKeyStore, type KeyFetcher } from '../auth/key-store';
 import { parameterStoreKeys, secretsManagerKeys } from '../aws/key-sources';
 import { createBedrockRuntime } from '../aws/bedrock-runtime';
 import { hasKeySource, loadConfig, type GatewayConfig } from '../config';
 import type { AppDeps } from '../deps';
-import { createLogger } from '../log/logger';
+import { createLogger, type AppLogger } from '../log/logger';
 import { createMediaFetcher } from '../media/fetcher';
 import { createControlPlane } from '../aws/bedrock-catalog';
 import { createModelCatalog } from '../models/catalog';
 import { defaultModels } from '../models/defaults';
 import { createResolver } from '../models/resolver';
+import { createDynamoTable } from '../aws/dynamodb';
+import { dynamoResponseStore } from '../store/dynamodb';
+import { loadSqlite, openSqliteStore } from '../store/sqlite';
+import { StoreUnavailable, type ResponseStore } from '../store/types';
 
 export interface ProcessDeps extends AppDeps {
   readonly keyStore: ApiKeyStore;
@@ -74,5 +79,31 @@ export function buildDeps(config: GatewayConfig): ProcessDeps {
       catalog,
       readableNames: config.enableApplicationInferenceProfiles,
     }),
+    store: buildStore(config, logger),
   };
+}
+
+/** The configured response store; undefined when storage is off (or, by default only, this Node has no SQLite). */
+export function buildStore(config: GatewayConfig, logger: AppLogger): ResponseStore | undefined {
+  const { store } = config;
+  const options = { ttlSeconds: store.ttlDays * 86_400, timeoutMs: store.timeoutMs };
+  switch (store.backend) {
+    case 'none':
+      return undefined;
+    case 'dynamodb':
+      return dynamoResponseStore(createDynamoTable({ region: config.region, tableName: store.tableName, timeoutMs: store.timeoutMs }), options);
+    case 'sqlite':
+      if (!loadSqlite()) {
+        const message = `Stored responses need node:sqlite (Node 22.13 or later); this is Node ${process.versions.node}.`;
+        if (store.explicit) throw new StartupError(`${message} Run a newer Node, or set RESPONSE_STORE=none.`);
+        logger.warn(`${message} Stored responses are off.`);
+        return undefined;
+      }
+      try {
+        return openSqliteStore({ path: store.path, ...options });
+      } catch (err) {
+        const reason = err instanceof StoreUnavailable ? err.reason : String(err);
+        throw new StartupError(`Cannot open the response store at STORE_SQLITE_PATH=${store.path}: ${reason}`);
+      }
+  }
 }

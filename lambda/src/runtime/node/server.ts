@@ -18,7 +18,8 @@ export interface RunningServer {
   readonly logger: AppLogger;
   /**
    * Stops accepting connections, lets in-flight requests (streams included) finish up to the grace period
-   * (SHUTDOWN_GRACE_MS), then cuts whatever is left. Resolves once every connection is gone.
+   * (SHUTDOWN_GRACE_MS), then cuts whatever is left. Resolves once every connection is gone and the
+   * response store is closed.
    */
   close(): Promise<void>;
 }
@@ -65,7 +66,8 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     url: `http://${host}:${port}`,
     port,
     logger: deps.logger,
-    close: () => (closing ??= drain(server, config.shutdownGraceMs, deps.logger)),
+    // The response store closes after the last request that could write to it.
+    close: () => (closing ??= drain(server, config.shutdownGraceMs, deps.logger).then(() => deps.store?.close())),
   };
 }
 
