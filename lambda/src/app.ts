@@ -14,6 +14,7 @@ import { telemetry } from './middleware/telemetry';
 import { createRequestMetrics } from './metrics/request-metrics';
 import { chatCompletionsHandler } from './routes/chat-completions';
 import { responsesHandler } from './routes/responses';
+import { deleteResponseHandler, listInputItemsHandler, retrieveResponseHandler } from './routes/stored-responses';
 import { embeddingsHandler } from './routes/embeddings';
 import { listModelsHandler, retrieveModelHandler } from './routes/models';
 
@@ -28,6 +29,9 @@ function apiRoutes(deps: AppDeps): Hono<AppEnv> {
   );
   api.post('/chat/completions', chatCompletionsHandler(deps));
   api.post('/responses', responsesHandler(deps));
+  api.get('/responses/:id', retrieveResponseHandler(deps));
+  api.delete('/responses/:id', deleteResponseHandler(deps));
+  api.get('/responses/:id/input_items', listInputItemsHandler(deps));
   api.post('/embeddings', embeddingsHandler(deps));
   api.get('/models', listModelsHandler(deps));
   // Ids hold ':' and ARNs hold '/': the id is the rest of the path.

@@ -7,7 +7,7 @@ import { AIMessageChunk, HumanMessage, type BaseMessage } from '@langchain/core/
 import { tool as lcTool } from '@langchain/core/tools';
 import { ChatOpenAI } from '@langchain/openai';
 import { createOpenAI } from '@ai-sdk/openai';
-import { APICallError, generateText, stepCountIs, streamText, tool as aiTool } from 'ai';
+import { generateText, stepCountIs, streamText, tool as aiTool } from 'ai';
 import { z } from 'zod';
 import { TEST_KEY, useHarness } from './harness';
 
@@ -231,25 +231,18 @@ describe('Vercel AI SDK (OpenAI provider, default Responses model, store: false)
     expectFullItems(sent, true);
   });
 
-  // The limit the README states: without store: false the provider replays earlier assistant output as
-  // item_reference, which needs stored responses. Until the gateway stores them, the second step is a 400
-  // that says what to do. (When stored responses arrive, this test should flip to a passing loop.)
-  it('without store: false, the second step is a clear 400 on the item_reference', async () => {
+  // Without store: false (the provider's default) it replays earlier assistant output as item_reference,
+  // which the gateway resolves from its response store.
+  it.each([false, true])('runs the same loop without store: false, resolving its item references (stream: %s)', async (stream) => {
     scriptLoop();
     const { openai, sent } = provider();
-    const error = await generateText({
-      model: openai(CLAUDE),
-      prompt: 'Weather in Paris, London and Rome?',
-      maxRetries: 0,
-      stopWhen: stepCountIs(5),
-      tools: weatherTools([]),
-    }).catch((e: unknown) => e);
-    expect(APICallError.isInstance(error)).toBe(true);
-    const apiError = error as APICallError;
-    expect(apiError.statusCode).toBe(400);
-    expect(JSON.parse(apiError.responseBody ?? '{}')).toMatchObject({
-      error: { type: 'invalid_request_error', param: expect.stringMatching(/^input\[1\]/), message: expect.stringContaining('stateless') },
-    });
-    expect(sent[1].body.input[1]).toEqual({ type: 'item_reference', id: expect.stringMatching(/^msg_/) });
+    const executed: string[] = [];
+    const args = { model: openai(CLAUDE), prompt: 'Weather in Paris, London and Rome?', maxRetries: 0, stopWhen: stepCountIs(5), tools: weatherTools(executed) };
+    const text = stream ? await streamText(args).text : (await generateText(args)).text;
+    expect(text).toBe('Paris is sunny, London rainy, Rome hot.');
+    expect(executed).toEqual(['Paris', 'London', 'Rome']);
+    expectCleanLoop(stream ? undefined : 'converse');
+    expect(sent[1].body.input).toContainEqual({ type: 'item_reference', id: expect.stringMatching(/^msg_/) });
   });
+
 });

@@ -175,16 +175,13 @@ describe('errors', () => {
     expect(final.error).toMatchObject({ code: 'server_error', message: expect.stringContaining('model fell over') });
   });
 
-  it.each([
-    [{ previous_response_id: 'resp_earlier' }, 'previous_response_id'],
-    [{ store: true }, 'store'],
-  ])('refuses %j with a 400 explaining the gateway is stateless', async (extra, param) => {
-    const err = await h.openai.responses.create({ model: HAIKU, input: 'x', ...extra }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe(param);
-    expect((err as Error).message).toMatch(/stateless/);
+  it('answers an unknown previous_response_id with a 404 naming it, before any upstream call', async () => {
+    const err = await h.openai.responses.create({ model: HAIKU, input: 'x', previous_response_id: 'resp_earlier' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((err as InstanceType<typeof OpenAI.NotFoundError>).param).toBe('previous_response_id');
     expect(h.emulator.requests).toHaveLength(0);
   });
+
 
   it('leaves hosted tools out of the model\'s tools and names them in x-gateway-ignored-tools', async () => {
     const { data, response } = await h.openai.responses.create({ model: HAIKU, input: 'x', store: false, tools: [SHELL_TOOL, { type: 'web_search' }] }).withResponse();

@@ -47,13 +47,23 @@ export function inRequestContext(c: Context<AppEnv>, err: unknown): unknown {
 /** Any thrown value → GatewayError; unexpected ones are logged with their stack and hidden from the client. */
 export function toGatewayError(err: unknown, logger: AppLogger, requestId?: string, names?: FieldNames): GatewayError {
   if (err instanceof GatewayError) return err;
-  if (err instanceof DomainError) return fromDomainError(err, names);
+  if (err instanceof DomainError) {
+    // A dependency that is down is the operator's to see (the client gets a stable 503).
+    if (err.kind === 'unavailable') logger.warn('dependency unavailable', { requestId, code: err.code, ...detailsOf(err) });
+    return fromDomainError(err, names);
+  }
   if (err instanceof HTTPException) return new GatewayError(err.status, err.message || 'Bad request');
   const mapped = fromBedrockError(err);
   if (mapped.status === 500) {
     logger.error('unhandled error', { requestId, error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
   }
   return mapped;
+}
+
+/** What an unavailable dependency's error says for the log (`operation`, `reason`), never the client. */
+function detailsOf(err: DomainError): Record<string, string> {
+  const { operation, reason } = err as DomainError & { operation?: unknown; reason?: unknown };
+  return { ...(typeof operation === 'string' ? { operation } : {}), ...(typeof reason === 'string' ? { reason } : {}) };
 }
 
 /** `toGatewayError` for a failure of this request, with its field names. */

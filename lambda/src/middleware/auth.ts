@@ -1,9 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/env';
 import { GatewayError } from '../http/errors';
-
-/** The owner of what the static API keys create (one owner for all of them, so rotation keeps history). */
-export const ROOT_OWNER = 'root';
+import { ROOT_OWNER } from '../store/types';
 
 export interface KeyVerifier {
   verify(presented: string): Promise<boolean>;

@@ -6,6 +6,7 @@
 import type { AppDeps } from '../deps';
 import type { GatewayError } from '../http/errors';
 import { chatShapedHandler } from '../pipeline/chat-pipeline';
+import { conversationOf, ownerOf } from './stored-responses';
 import type { ReplyEncoder, SseEvent } from '../pipeline/reply-encoder';
 import { responsesRequestSchema } from '../schema/responses';
 import { parseRequest } from '../schema/validate';
@@ -13,6 +14,7 @@ import type { ChatCompletionChunk } from '../translate/chat-stream';
 import { replyContext, type ReplyContext } from '../translate/reply';
 import { responsesFieldNames } from '../translate/responses/field-names';
 import { newResponseIds } from '../translate/responses/ids';
+import { inputItems, withIds } from '../translate/responses/history';
 import { toChatRequest } from '../translate/responses/request';
 import type { ToolNames } from '../translate/responses/tools';
 import { echoOf, type ResponseEcho } from '../translate/responses/response';
@@ -60,20 +62,43 @@ class ResponsesEncoder implements ReplyEncoder {
 }
 
 export function responsesHandler(deps: AppDeps) {
+  const { store } = deps;
   return chatShapedHandler(deps, {
-    adapt(body) {
+    async adapt(body, c) {
       const req = parseRequest(responsesRequestSchema, body);
-      const built = toChatRequest(req, { hostedTools: deps.config.hostedTools });
+      // OpenAI's default is store: true; with no store configured, only an explicit true is refused.
+      const storing = store !== undefined && req.store !== false;
+      const owner = ownerOf(c);
+      const conversation = store ? await conversationOf(store, owner, req) : undefined;
+      const built = toChatRequest(conversation ? { ...req, input: conversation.items } : req, { hostedTools: deps.config.hostedTools, stored: store !== undefined });
+      const ids = newResponseIds();
       return {
         request: built.request,
         fieldNames: responsesFieldNames(built.sources),
         ignoredTools: built.ignoredTools,
         encoder(plan) {
-          const ids = newResponseIds();
           // Reasoning always travels as reasoning items here, never as <think> tags; usage always ends a response.
           const context = replyContext(plan, { id: ids.id, created: ids.createdAt, model: req.model, thinkTags: false, includeUsage: true });
-          return new ResponsesEncoder(context, echoOf(req), ids, built.toolNames);
+          return new ResponsesEncoder(context, echoOf(req, storing), ids, built.toolNames);
         },
+        ...(storing && store
+          ? {
+              async settle(response: unknown) {
+                const r = response as ResponseObject;
+                await store.put({
+                  id: ids.id,
+                  owner,
+                  createdAt: ids.createdAt,
+                  model: req.model,
+                  status: r.status,
+                  request: { instructions: req.instructions ?? null, tools: req.tools ?? [] },
+                  response: r as unknown as Record<string, unknown>,
+                  inputItems: withIds(conversation?.items ?? inputItems(req.input)),
+                  outputItems: r.output as unknown as Array<Record<string, unknown>>,
+                });
+              },
+            }
+          : {}),
       };
     },
   });
