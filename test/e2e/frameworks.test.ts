@@ -143,7 +143,7 @@ describe('Vercel AI SDK (OpenAI provider, chat-completions model)', () => {
   });
 });
 
-describe('Vercel AI SDK (OpenAI provider, default Responses model, store: false)', () => {
+describe('Vercel AI SDK (OpenAI provider, default Responses model)', () => {
   /** The provider as the README configures it, keeping the JSON bodies it sends the gateway. */
   function provider() {
     const sent: Array<{ path: string; body: Record<string, any> }> = [];
