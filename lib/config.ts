@@ -51,6 +51,18 @@ export interface FargateSizing {
   readonly maxCount: number;
 }
 
+/** Stored Responses: a DynamoDB table the stack creates, or nothing stored. */
+export type ResponseStoreConfig =
+  | { readonly kind: 'none' }
+  | {
+      readonly kind: 'dynamodb';
+      /** Retention of each stored response (the handler's RESPONSE_TTL_DAYS). */
+      readonly ttlDays: number;
+      readonly pointInTimeRecovery: boolean;
+      /** What deleting the stack does to the table and its data. */
+      readonly removalPolicy: 'destroy' | 'retain';
+    };
+
 /** What every target shares. */
 export interface CommonConfig {
   readonly stackName: string;
@@ -60,6 +72,7 @@ export interface CommonConfig {
   readonly models: ModelConfig;
   readonly logRetentionDays: number;
   readonly logLevel: string;
+  readonly responseStore: ResponseStoreConfig;
   /** Run the cdk-nag AwsSolutions checks during synth. */
   readonly nag: boolean;
 }
@@ -110,6 +123,7 @@ const NETWORK_KEYS = ['vpcId', 'publicSubnetIds', 'internetGatewayId', 'subnetCi
 const ALB_KEYS = ['certificateArn', 'allowedCidrs', 'internal', 'idleTimeout', 'accessLogs'] as const;
 const LAMBDA_KEYS = ['memorySize', 'timeout'] as const;
 const FARGATE_KEYS = ['cpu', 'memory', 'desiredCount', 'maxCount'] as const;
+const TABLE_KEYS = ['responseTtlDays', 'storePointInTimeRecovery', 'storeRemovalPolicy'] as const;
 
 /** Every context key the app reads; documented in docs/deploy.md. */
 export const CONTEXT_KEYS: readonly string[] = [
@@ -118,6 +132,7 @@ export const CONTEXT_KEYS: readonly string[] = [
   'apiKeySecretArn', 'apiKeyParamName', 'apiKeyKmsKeyArn',
   'defaultModel', 'defaultEmbeddingModel', 'enableCrossRegionInference', 'enableApplicationInferenceProfiles',
   'enablePromptCaching', 'modelAllowlist',
+  'responseStore', ...TABLE_KEYS,
 ];
 
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -179,10 +194,11 @@ export function parseConfig(get: ContextGetter, presentKeys: readonly string[] =
   if (!RETENTION_DAYS.includes(logRetentionDays)) r.issue('logRetentionDays', `must be one of ${RETENTION_DAYS.join(', ')}`);
   const logLevel = (r.string('logLevel', /^(debug|info|warn|error|silent)$/i, 'one of DEBUG, INFO, WARN, ERROR, SILENT') ?? 'INFO').toUpperCase();
   const nag = r.bool('nag', true);
+  const responseStore = parseResponseStore(r);
 
   const parts = target && parseTargetParts(r, target, region);
   if (r.issues.length > 0 || !parts) throw new ConfigError(r.issues);
-  return { stackName, account, region, apiKey, models, logRetentionDays, logLevel, nag, ...parts };
+  return { stackName, account, region, apiKey, models, logRetentionDays, logLevel, responseStore, nag, ...parts };
 }
 
 /**
@@ -263,6 +279,19 @@ function parseModels(r: ContextReader, region: string | undefined): ModelConfig 
     enablePromptCaching: r.bool('enablePromptCaching', false),
     modelAllowlist: r.list('modelAllowlist', RE.modelPattern, 'a model id or glob pattern') ?? [],
   };
+}
+
+function parseResponseStore(r: ContextReader): ResponseStoreConfig {
+  const kind = r.string('responseStore', /^(dynamodb|none)$/i, 'dynamodb or none')?.toLowerCase() ?? 'dynamodb';
+  const ttlDays = r.int('responseTtlDays', 30, 1, 3650);
+  const pointInTimeRecovery = r.bool('storePointInTimeRecovery', false);
+  const removalPolicy = (r.string('storeRemovalPolicy', /^(destroy|retain)$/i, 'destroy or retain')?.toLowerCase() ?? 'destroy') as 'destroy' | 'retain';
+  if (kind === 'none') {
+    const misplaced = TABLE_KEYS.filter((k) => r.has(k));
+    if (misplaced.length > 0) r.issue(['responseStore', ...misplaced], 'responseStore=none creates no table, so these keys do not apply');
+    return { kind };
+  }
+  return { kind: 'dynamodb', ttlDays, pointInTimeRecovery, removalPolicy };
 }
 
 function parseAvailabilityZones(r: ContextReader, region: string | undefined): string[] | undefined {

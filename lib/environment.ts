@@ -9,10 +9,14 @@ export type HandlerEnvironment = { readonly [K in EnvName]?: string };
 
 /**
  * Handler settings shared by every target. The API key location is added by the target, because Fargate
- * injects the key itself while the Lambda targets read it at run time.
+ * injects the key itself while the Lambda targets read it at run time. `stateTableName` is the table the
+ * stack created when the config stores responses in DynamoDB.
  */
-export function handlerEnvironment(config: GatewayConfig): HandlerEnvironment {
-  const { models } = config;
+export function handlerEnvironment(config: GatewayConfig, stateTableName?: string): HandlerEnvironment {
+  const { models, responseStore } = config;
+  if ((responseStore.kind === 'dynamodb') !== (stateTableName !== undefined)) {
+    throw new Error(`responseStore=${responseStore.kind} ${stateTableName === undefined ? 'needs' : 'takes no'} state table`);
+  }
   return {
     [ENV.API_ROUTE_PREFIX]: API_ROUTE_PREFIX,
     [ENV.LOG_LEVEL]: config.logLevel,
@@ -22,5 +26,9 @@ export function handlerEnvironment(config: GatewayConfig): HandlerEnvironment {
     ...(models.defaultModel ? { [ENV.DEFAULT_MODEL]: models.defaultModel } : {}),
     ...(models.defaultEmbeddingModel ? { [ENV.DEFAULT_EMBEDDING_MODEL]: models.defaultEmbeddingModel } : {}),
     ...(models.modelAllowlist.length > 0 ? { [ENV.MODEL_ALLOWLIST]: models.modelAllowlist.join(',') } : {}),
+    // Named even when off: a Fargate task left to the default would keep responses in its own memory.
+    ...(responseStore.kind === 'dynamodb'
+      ? { [ENV.RESPONSE_STORE]: 'dynamodb', [ENV.STORE_TABLE_NAME]: stateTableName, [ENV.RESPONSE_TTL_DAYS]: String(responseStore.ttlDays) }
+      : { [ENV.RESPONSE_STORE]: 'none' }),
   };
 }

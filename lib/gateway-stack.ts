@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { GatewayConfig, LoadBalancedConfig } from './config';
@@ -10,6 +10,7 @@ import type { GatewayTarget } from './constructs/gateway-target';
 import { LambdaTarget } from './constructs/lambda-target';
 import { LoadBalancer } from './constructs/load-balancer';
 import { Network } from './constructs/network';
+import { StateTable } from './constructs/state-table';
 import { API_ROUTE_PREFIX, handlerEnvironment } from './environment';
 
 export interface GatewayStackProps extends StackProps {
@@ -21,6 +22,8 @@ export interface GatewayStackProps extends StackProps {
 export class GatewayStack extends Stack {
   /** The serving target; its role holds every run-time permission of the handler. */
   readonly target: GatewayTarget;
+  /** The table of stored responses; absent with responseStore=none. */
+  readonly stateTable?: StateTable;
   private readonly configuredAzs?: readonly string[];
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
@@ -28,24 +31,33 @@ export class GatewayStack extends Stack {
     const { config } = props;
     this.configuredAzs = config.target === 'lambda-url' ? undefined : config.availabilityZones;
     const apiKey = new ApiKey(this, 'ApiKey', { source: config.apiKey });
-    const { target, baseUrl } = this.addTarget(config, apiKey);
+    const store = config.responseStore;
+    if (store.kind === 'dynamodb') {
+      this.stateTable = new StateTable(this, 'State', {
+        pointInTimeRecovery: store.pointInTimeRecovery,
+        removalPolicy: store.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      });
+    }
+    const { target, baseUrl } = this.addTarget(config, apiKey, this.stateTable?.table.tableName);
     this.target = target;
 
     // What the handler calls at run time, granted once to the role of whichever target runs it.
     new BedrockAccess(this, 'BedrockAccess', { role: target.role, applicationInferenceProfiles: config.models.enableApplicationInferenceProfiles });
     if (target.readsApiKey) apiKey.grantRead(target.role);
+    this.stateTable?.grantResponseStore(target.role);
 
     new CfnOutput(this, 'ApiBaseUrl', { value: baseUrl, description: 'OpenAI base URL: point clients (base_url / OPENAI_BASE_URL) here' });
     new CfnOutput(this, 'Target', { value: config.target, description: 'Serving target (context key "target")' });
     if (apiKey.secretArn) new CfnOutput(this, 'ApiKeySecretArn', { value: apiKey.secretArn, description: 'Secrets Manager secret holding {"api_key": ...}' });
     if (apiKey.parameterName) new CfnOutput(this, 'ApiKeyParameterName', { value: apiKey.parameterName, description: 'SSM SecureString holding the API key' });
+    if (this.stateTable) new CfnOutput(this, 'StateTableName', { value: this.stateTable.table.tableName, description: 'DynamoDB table of stored responses' });
     new CfnOutput(this, 'ApiKeyCommand', { value: apiKey.readCommand, description: 'Prints the API key' });
   }
 
   /** The target the config names, and the base URL clients use to reach it. */
-  private addTarget(config: GatewayConfig, apiKey: ApiKey): { target: GatewayTarget; baseUrl: string } {
+  private addTarget(config: GatewayConfig, apiKey: ApiKey, stateTableName: string | undefined): { target: GatewayTarget; baseUrl: string } {
     const logRetention = config.logRetentionDays as logs.RetentionDays;
-    const environment = handlerEnvironment(config);
+    const environment = handlerEnvironment(config, stateTableName);
     switch (config.target) {
       case 'lambda-url': {
         const target = new FunctionUrlTarget(this, 'FunctionUrl', { ...config.lambda, logRetention, environment: { ...environment, ...apiKey.environment } });

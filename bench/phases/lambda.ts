@@ -56,6 +56,9 @@ function lambdaEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     AWS_SECRET_ACCESS_KEY: 'bench-local-secret',
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    // The stack's response table (never called here: the chat lane stores nothing).
+    RESPONSE_STORE: 'dynamodb',
+    STORE_TABLE_NAME: 'bench-gateway-state',
     ...extra,
   };
 }

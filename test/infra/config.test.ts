@@ -64,6 +64,12 @@ describe('parseConfig defaults', () => {
     });
   });
 
+  it('stores responses in a DynamoDB table for 30 days, without backups, deleted with the stack', () => {
+    expect(parse({}).responseStore).toEqual({ kind: 'dynamodb', ttlDays: 30, pointInTimeRecovery: false, removalPolicy: 'destroy' });
+    expect(parse({ responseTtlDays: '90', storePointInTimeRecovery: 'true', storeRemovalPolicy: 'RETAIN' }).responseStore).toEqual({ kind: 'dynamodb', ttlDays: 90, pointInTimeRecovery: true, removalPolicy: 'retain' });
+    expect(parse({ responseStore: 'none' }).responseStore).toEqual({ kind: 'none' });
+  });
+
   it('sizes Fargate with valid defaults', () => {
     expect(variant(parse({ target: 'fargate' }), 'fargate').fargate).toEqual({ cpu: 512, memory: 1024, desiredCount: 1, maxCount: 4 });
     expect(variant(parse({ target: 'fargate', cpu: '256' }), 'fargate').fargate.memory).toBe(512);
@@ -163,6 +169,12 @@ describe('parseConfig rejects invalid context, naming the keys', () => {
   it('a malformed client CIDR', () => expectProblem({ allowedCidrs: '203.0.113.0/24,everyone' }, ['allowedCidrs'], /everyone: each must be an IPv4 CIDR/));
   it('a retention CloudWatch does not offer', () => expectProblem({ logRetentionDays: 10 }, ['logRetentionDays'], /must be one of 1, 3, 5/));
   it('a malformed stack name', () => expectProblem({ stackName: '1gateway' }, ['stackName'], /CloudFormation stack name/));
+  it('a response store the stack cannot create', () => expectProblem({ responseStore: 'redis' }, ['responseStore'], /dynamodb or none/));
+  it('a response retention of zero days', () => expectProblem({ responseTtlDays: '0' }, ['responseTtlDays'], /1 to 3650/));
+  it('a removal policy DynamoDB tables do not have', () => expectProblem({ storeRemovalPolicy: 'snapshot' }, ['storeRemovalPolicy'], /destroy or retain/));
+  it('point-in-time recovery that is not a boolean', () => expectProblem({ storePointInTimeRecovery: 'daily' }, ['storePointInTimeRecovery'], /true or false/));
+  it('table settings without a table', () =>
+    expectProblem({ responseStore: 'none', responseTtlDays: 7, storeRemovalPolicy: 'retain' }, ['responseStore', 'responseTtlDays', 'storeRemovalPolicy'], /creates no table/));
 
   it('reports every problem at once', () => {
     const found = problems({ target: 'fargate', cpu: 300, apiKeySecretArn: 'x', vpcId: 'vpc-1' });

@@ -18,6 +18,8 @@ const VARIANTS: [string, Record<string, unknown>][] = [
   ['fargate, region and account, AZs given', { target: 'fargate', region: 'eu-central-1', account: '123456789012', availabilityZones: 'eu-central-1a,eu-central-1b' }],
   ['lambda-url, defaults', { target: 'lambda-url' }],
   ['lambda-url, SSM key', { target: 'lambda-url', apiKeyParamName: 'gateway-api-key' }],
+  ['lambda-url, response table with point-in-time recovery, retained', { target: 'lambda-url', storePointInTimeRecovery: 'true', storeRemovalPolicy: 'retain' }],
+  ['fargate, no response store', { target: 'fargate', responseStore: 'none' }],
 ];
 
 describe('cdk-nag AwsSolutions checks', () => {

@@ -198,6 +198,7 @@ describe.each(BACKENDS)('$name response store', (backend) => {
     await expect(store.put(response(''))).rejects.toThrow(RangeError);
     await expect(store.put(response(nextId(), { owner: 'a#b' }))).rejects.toThrow(RangeError);
     await expect(store.put(response(nextId(), { owner: '' }))).rejects.toThrow(RangeError);
+    await expect(store.put(response(nextId(), { createdAt: Number.NaN }))).rejects.toThrow(RangeError);
   });
 });
 

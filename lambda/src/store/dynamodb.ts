@@ -112,7 +112,7 @@ class DynamoResponseStore implements ResponseStore {
     return this.io('getItem', async () => {
       const row = await this.table.getItem(itemKey(owner, itemId));
       if (!row || !isLive(Number(row[TTL]?.N), this.clock())) return undefined;
-      if (row.item?.S !== undefined) return parseJson(row.item.S) as Record<string, unknown>;
+      if (row.item?.S !== undefined) return parseJson('getItem', row.item.S) as Record<string, unknown>;
       const responseId = row.responseId?.S;
       const record = responseId ? await this.read(owner, responseId) : undefined;
       const item = record?.[row.list?.S as ItemList]?.[Number(row.pos?.N)];
@@ -156,7 +156,7 @@ class DynamoResponseStore implements ResponseStore {
     } catch (err) {
       throw new StoreUnavailable('get', 'unreadable record', { cause: err });
     }
-    return parseJson(text) as StoredResponse;
+    return parseJson('get', text) as StoredResponse;
   }
 
   /** After `put` replaced a record: the old version's parts, and the index entries only the old version had. */
@@ -202,11 +202,11 @@ function indexRecord(r: StoredResponse, { id, list, pos, item }: IndexedItem, ex
   return { ...itemKey(r.owner, id), owner: { S: r.owner }, responseId: { S: r.id }, [TTL]: expiresAt, ...where };
 }
 
-function parseJson(text: string): unknown {
+function parseJson(operation: StoreUnavailable['operation'], text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new StoreUnavailable('get', 'unreadable record', { cause: err });
+    throw new StoreUnavailable(operation, 'unreadable record', { cause: err });
   }
 }
 

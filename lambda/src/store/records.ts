@@ -19,6 +19,7 @@ export function isValidId(id: unknown): id is string {
 export function checkStorable(r: StoredResponse): void {
   if (!isValidOwner(r.owner)) throw new RangeError(`a stored response needs an owner of 1 to ${MAX_OWNER_BYTES} bytes without '#'`);
   if (!isValidId(r.id)) throw new RangeError(`a stored response needs an id of 1 to ${MAX_ID_BYTES} bytes`);
+  if (!Number.isFinite(r.createdAt)) throw new RangeError('a stored response needs createdAt in unix seconds');
 }
 
 export type ItemList = 'inputItems' | 'outputItems';
