@@ -48,7 +48,7 @@ describe('target=fargate (defaults)', () => {
     expect(images[0].source).toMatchObject({ dockerFile: 'Dockerfile', platform: 'linux/arm64' });
     const staged = path.join(dir, images[0].source.directory);
     expect(existsSync(path.join(staged, 'Dockerfile'))).toBe(true);
-    expect(existsSync(path.join(staged, 'lambda', 'src', 'entry', 'server.ts'))).toBe(true);
+    expect(existsSync(path.join(staged, 'lambda', 'src', 'runtime', 'node', 'server.ts'))).toBe(true);
     for (const excluded of ['node_modules', 'cdk.out', '.git', 'test', 'bench']) expect(existsSync(path.join(staged, excluded))).toBe(false);
     expect(IMAGE_EXCLUDES).toEqual(expect.arrayContaining(['node_modules', 'cdk.out', '.git', 'test', 'bench']));
   });
