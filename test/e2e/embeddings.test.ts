@@ -157,7 +157,7 @@ describe('model names', () => {
 describe('invalid requests', () => {
   it.each([
     ['no input', { model: TITAN_V2 }, 'input'],
-    ['no model', { input: 'x' }, 'model'],
+    ['a model that is not a string', { model: 5, input: 'x' }, 'model'],
     ['an empty string', { model: TITAN_V2, input: '' }, 'input'],
     ['an empty list', { model: TITAN_V2, input: [] }, 'input'],
     ['an empty string in a list', { model: TITAN_V2, input: ['a', ''] }, 'input[1]'],

@@ -62,7 +62,7 @@ describe('resolve: names → Bedrock ids', () => {
     ['a profile id the catalog does not list', `eu.${SONNET}`, 'chat', `eu.${SONNET}`, SONNET],
   ] as const)('%s', async (_, name, kind, modelId, fmId) => {
     const r = await resolver().resolve(name, kind);
-    expect(r).toMatchObject({ requested: name, modelId, foundationModelId: fmId });
+    expect(r).toMatchObject({ name, modelId, foundationModelId: fmId });
   });
 
   it('gives an application profile the capabilities of its model', async () => {
@@ -81,6 +81,17 @@ describe('resolve: names → Bedrock ids', () => {
     ['"default" to the default', { defaultEmbeddingModel: TITAN_V2 }, 'default', 'embedding', TITAN_V2],
   ] as const)('maps %s', async (_, over, name, kind, modelId) => {
     expect((await resolver(over).resolve(name, kind)).modelId).toBe(modelId);
+  });
+
+  it.each([
+    ['an empty name: the default, as configured', { defaultModel: `us.${SONNET}` }, '', 'chat', `us.${SONNET}`],
+    ['"default": the default, as configured', { defaultEmbeddingModel: 'team-embed' }, 'default', 'embedding', 'team-embed'],
+    ['a readable name: itself, not the ARN called', {}, 'team-haiku', 'chat', 'team-haiku'],
+    ['an alias: the alias', { aliases: { fast: HAIKU } }, 'fast', 'chat', 'fast'],
+    ['an alias to "default": the alias', { aliases: { fast: 'default' }, defaultModel: HAIKU }, 'fast', 'chat', 'fast'],
+    ['a gpt-* name sent to the default: the gpt-* name', { aliasGptToDefault: true, defaultModel: HAIKU }, 'gpt-4o', 'chat', 'gpt-4o'],
+  ] as const)('names the model for the answer: %s', async (_, over, requested, kind, name) => {
+    expect((await resolver(over).resolve(requested, kind)).name).toBe(name);
   });
 
   it.each([

@@ -25,8 +25,11 @@ export interface AdaptedRequest {
   readonly request: ChatRequest;
   /** How the client's API names the chat request's fields, when it is not Chat Completions. */
   readonly fieldNames?: FieldNames;
-  /** The encoder for this request's answer, once the translation plan is known. */
-  encoder(plan: ChatPlan): ReplyEncoder;
+  /**
+   * The encoder for this request's answer, once the model and the translation plan are known. `model` is
+   * the name the answer echoes (`ResolvedModel.name`: the default model's when the request named none).
+   */
+  encoder(plan: ChatPlan, model: string): ReplyEncoder;
 }
 
 export interface ChatShapedRoute {
@@ -59,7 +62,7 @@ export function chatShapedHandler(deps: AppDeps, route: ChatShapedRoute) {
     c.set('model', model.modelId);
     const fetchedMedia = await fetchRemoteMedia(c, deps, req, model.caps);
     const plan = translateChatRequest(req, { modelId: model.modelId, caps: model.caps, fetchedMedia, promptCaching: deps.config.enablePromptCaching });
-    const encoder = adapted.encoder(plan);
+    const encoder = adapted.encoder(plan, model.name);
     if (plan.ignoredFields.length) c.header(IGNORED_FIELDS_HEADER, ignoredFieldsHeader(plan.ignoredFields));
 
     if (!req.stream) {

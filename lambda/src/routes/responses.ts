@@ -65,11 +65,11 @@ export function responsesHandler(deps: AppDeps) {
       return {
         request: built.request,
         fieldNames: responsesFieldNames(built.sources),
-        encoder(plan) {
+        encoder(plan, model) {
           const ids = newResponseIds();
           // Reasoning always travels as reasoning items here, never as <think> tags; usage always ends a response.
-          const context = replyContext(plan, { id: ids.id, created: ids.createdAt, model: req.model, thinkTags: false, includeUsage: true });
-          return new ResponsesEncoder(context, echoOf(req), ids);
+          const context = replyContext(plan, { id: ids.id, created: ids.createdAt, model, thinkTags: false, includeUsage: true });
+          return new ResponsesEncoder(context, { ...echoOf(req), model }, ids);
         },
       };
     },
