@@ -181,17 +181,25 @@ describe('lifecycle', () => {
       env: { ...process.env, PORT: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        const match = /http:\/\/[\d.]+:\d+/.exec(chunk.toString());
-        if (match) resolve(match[0]);
-      });
-      child.on('exit', (code) => reject(new Error(`exited with ${code}`)));
-    });
-    const stats = await h1(`${url}/__emulator/stats`);
-    expect(JSON.parse(stats.body)).toEqual({ openStreams: 0, inFlight: 0, requestCount: 0, streamedBytes: 0 });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          const match = /http:\/\/[\d.]+:\d+/.exec(chunk.toString());
+          if (match) resolve(match[0]);
+        });
+        child.on('exit', (code) => reject(new Error(`exited with ${code}`)));
+      });
+      const stats = await h1(`${url}/__emulator/stats`);
+      expect(JSON.parse(stats.body)).toEqual({ openStreams: 0, inFlight: 0, requestCount: 0, streamedBytes: 0 });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      // A failed check above must not leave the emulator process (and so this Jest worker) running.
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
   }, 20_000);
 });

@@ -5,7 +5,7 @@
  */
 import { startEmulator, type Emulator } from '../../emulator';
 import { readSse } from '../e2e/harness';
-import { MODEL, spawnGateway, startSecretsStub, waitFor, type GatewayProcess } from './support';
+import { MODEL, spawnGateway, startSecretsStub, stopLeftoverGateways, waitFor, type GatewayProcess } from './support';
 
 const KEY = 'sk-process-test';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gw-key';
@@ -16,6 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
+afterEach(stopLeftoverGateways);
 
 const upstreamEnv = () => ({ AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url, AWS_ENDPOINT_URL_BEDROCK: emulator.url });
 
