@@ -162,6 +162,7 @@ describe('control plane down', () => {
 
     // A Bedrock id never waits for the control plane: the chat makes no control-plane call at all.
     const controlPlaneCalls = () => h.emulator.requests.filter((r) => r.operation === 'list-foundation-models' || r.operation === 'list-inference-profiles').length;
+    await eventually(async () => h.emulator.inFlight, (n) => n === 0); // the warm gateway is idle: the calls counted are the cold one's
     const before = controlPlaneCalls();
     await expect(ask(client, HAIKU)).resolves.toMatchObject({ model: HAIKU });
     expect(controlPlaneCalls()).toBe(before);
