@@ -117,6 +117,11 @@ export class EmulatorState {
     };
   }
 
+  /** Whether a call reaching its next step now would wait (callers skip the await when not). */
+  get held(): boolean {
+    return this.hold !== undefined;
+  }
+
   /** Waits while a hold is on; false when `signal` ended the wait (the call should stop). */
   passHold(signal: AbortSignal): Promise<boolean> {
     return this.hold ? until(this.hold.released, signal) : Promise.resolve(!signal.aborted);
