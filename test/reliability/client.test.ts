@@ -35,8 +35,8 @@ describe('client disconnects', () => {
   });
 
   it.each([false, true])('before the first byte (stream: %s): the pending upstream call is dropped at once', async (stream) => {
-    // Held: the upstream would never answer, so only the gateway dropping the call brings inFlight to 0.
-    h.emulator.hold();
+    // Ten minutes before its first byte: only the gateway dropping the call brings inFlight back to 0.
+    h.emulator.enqueue({ content: [{ text: 'late' }], latencyMs: 10 * 60_000 });
     const controller = new AbortController();
     const pending = h.fetch('/v1/chat/completions', { method: 'POST', json: body(stream), signal: controller.signal }).catch(() => undefined);
     await waitFor(() => h.emulator.inFlight === 1, 10_000, 'upstream call started');
