@@ -65,6 +65,7 @@ export async function converse(call: ModelCall): Promise<void> {
   const started = Date.now();
   const reply = prepare(call, 'converse');
   if (reply === undefined || !(await sleep(reply.latencyMs, call.signal))) return;
+  if (call.state.held && !(await call.state.passHold(call.signal))) return;
   call.exchange.start(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId() });
   call.exchange.end(
     JSON.stringify({
@@ -106,6 +107,7 @@ export async function converseStream(call: ModelCall): Promise<void> {
       }
     }
     if (isDelta && deltas > 0 && !(await sleep(reply.deltaDelayMs, call.signal))) return;
+    if (isDelta && state.held && !(await state.passHold(call.signal))) return;
     const frame = eventFrame(event, payload);
     if (!(await exchange.write(frame))) return;
     state.streamedBytes += frame.length;

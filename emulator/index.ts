@@ -49,6 +49,7 @@ export async function startEmulator(opts: { port?: number; host?: string } = {})
     failControlPlane: (error) => {
       state.controlPlaneError = error;
     },
+    hold: () => state.holdCalls(),
     reset: () => state.reset(),
     close() {
       lifetime.abort();

@@ -20,6 +20,7 @@ export async function invoke(call: ModelCall): Promise<void> {
   if (script === 'done') return;
   const latencyMs = script?.latencyMs ?? state.defaults.latencyMs;
   if (!(await sleep(latencyMs, call.signal))) return;
+  if (state.held && !(await state.passHold(call.signal))) return;
   call.exchange.start(200, {
     'content-type': 'application/json',
     'x-amzn-requestid': requestId(),

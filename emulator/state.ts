@@ -18,6 +18,25 @@ export const INITIAL_DEFAULTS: Readonly<EmulatorDefaults> = {
   latencyMs: 0,
 };
 
+/** One `hold()`: the calls that reached it wait until it is released. */
+interface Hold {
+  readonly released: Promise<void>;
+  release(): void;
+}
+
+/** Resolves true once `released` settles, or false as soon as `signal` aborts (client gone, emulator closing). */
+function until(released: Promise<void>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = (): void => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void released.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(!signal.aborted);
+    });
+  });
+}
+
 interface QueuedReply {
   reply: ScriptedReply;
   modelId?: string;
@@ -37,6 +56,9 @@ export class EmulatorState {
   /** Event-stream bytes the socket accepted, over the emulator's life (backpressure tests watch it stall). */
   streamedBytes = 0;
   private queue: QueuedReply[] = [];
+  private holds = new Set<Hold>();
+  /** The latest hold: where calls that reach their next step now wait. */
+  private hold?: Hold;
 
   enqueue(reply: ScriptedReply, opts: EnqueueOptions = {}): void {
     if (typeof reply !== 'object' || reply === null) throw new Error('reply must be an object');
@@ -81,8 +103,35 @@ export class EmulatorState {
     this.defaults = { ...this.defaults, ...partial };
   }
 
-  /** Counters stay: they describe connections that are still open. */
+  /** See `Emulator.hold`. */
+  holdCalls(): () => void {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const hold: Hold = { released, release };
+    this.holds.add(hold);
+    this.hold = hold;
+    return () => {
+      this.holds.delete(hold);
+      if (this.hold === hold) this.hold = undefined;
+      release();
+    };
+  }
+
+  /** Whether a call reaching its next step now would wait (callers skip the await when not). */
+  get held(): boolean {
+    return this.hold !== undefined;
+  }
+
+  /** Waits while a hold is on; false when `signal` ended the wait (the call should stop). */
+  passHold(signal: AbortSignal): Promise<boolean> {
+    return this.hold ? until(this.hold.released, signal) : Promise.resolve(!signal.aborted);
+  }
+
+  /** Counters stay: they describe connections that are still open. Holds are released. */
   reset(): void {
+    for (const hold of this.holds) hold.release();
+    this.holds.clear();
+    this.hold = undefined;
     this.queue = [];
     this.requests = [];
     this.defaults = { ...INITIAL_DEFAULTS };

@@ -138,7 +138,15 @@ export interface Emulator {
   setInferenceProfiles(profiles: InferenceProfileSummary[]): void;
   /** Make ListFoundationModels and ListInferenceProfiles fail (null to heal). */
   failControlPlane(error: ScriptedError | null): void;
-  /** Clears the queue, recorded requests, defaults and catalog overrides. */
+  /**
+   * Holds model calls until the returned function is called, so a test can order events instead of timing
+   * them: Converse and InvokeModel calls wait before answering, and ConverseStream responses (open, headers
+   * and `messageStart` sent) wait before their next content delta. A call that reaches that point while this
+   * is the latest hold waits for this release; calling `hold()` again before releasing the previous one
+   * lets a waiting stream send exactly one more delta. A client leaving or `close()` ends the wait.
+   */
+  hold(): () => void;
+  /** Clears the queue, recorded requests, defaults and catalog overrides, and releases every hold. */
   reset(): void;
   close(): Promise<void>;
 }

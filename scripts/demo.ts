@@ -1,10 +1,12 @@
 /**
- * `npm run demo`: the gateway on http://localhost:8000/api/v1 wired to the built-in Bedrock emulator.
+ * `npm run demo`: the gateway on http://localhost:8000/api/v1 (or under API_ROUTE_PREFIX) wired to the
+ * built-in Bedrock emulator.
  * No AWS account is needed; the emulator answers deterministically.
  */
 import { randomBytes } from 'node:crypto';
 import { startEmulator } from '../emulator';
 import { startServer } from '../lambda/src/runtime/node/server';
+import { demoBanner } from './demo-banner';
 
 async function main(): Promise<void> {
   const emulator = await startEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0) });
@@ -18,22 +20,7 @@ async function main(): Promise<void> {
   });
   delete process.env.AWS_PROFILE;
   const gateway = await startServer({ ...process.env, API_KEY: apiKey, HOST: process.env.HOST ?? '127.0.0.1' });
-  const base = `${gateway.url.replace('127.0.0.1', 'localhost')}/api/v1`;
-  process.stdout.write(
-    [
-      'Bedrock OpenAI gateway (demo, on the built-in Bedrock emulator: no AWS account used)',
-      `  base URL : ${base}`,
-      `  API key  : ${apiKey}`,
-      `  emulator : ${emulator.url}`,
-      '',
-      'Try it:',
-      `  curl ${base}/chat/completions -H "Authorization: Bearer ${apiKey}" -H "Content-Type: application/json" \\`,
-      `    -d '{"model":"anthropic.claude-3-5-haiku-20241022-v1:0","messages":[{"role":"user","content":"Hello"}]}'`,
-      '',
-      'Ctrl-C stops it.',
-      '',
-    ].join('\n'),
-  );
+  process.stdout.write(demoBanner({ gatewayUrl: gateway.url, routePrefix: gateway.routePrefix, apiKey, emulatorUrl: emulator.url }));
   const stop = async () => {
     await gateway.close();
     await emulator.close();

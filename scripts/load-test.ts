@@ -159,6 +159,10 @@ export async function runLoadTest(o: LoadOptions): Promise<LoadResult> {
     AWS_SECRET_ACCESS_KEY: 'emulator-secret',
     SHUTDOWN_GRACE_MS: '5000',
     ...(o.gatewayNodeOptions ? { NODE_OPTIONS: o.gatewayNodeOptions } : {}),
+  }).catch(async (err: unknown) => {
+    emulator.proc.kill('SIGKILL');
+    await emulator.exited;
+    throw err;
   });
   const killAll = (): void => {
     gateway.proc.kill('SIGKILL');
@@ -167,6 +171,7 @@ export async function runLoadTest(o: LoadOptions): Promise<LoadResult> {
   // A hard stop in case anything hangs: the test must end on its own.
   const watchdog = setTimeout(killAll, (o.durationSeconds + 60) * 1000);
   watchdog.unref();
+  let sampler: NodeJS.Timeout | undefined;
   try {
     const control = (route: string, body?: unknown) =>
       fetch(`${emulator.url}/__emulator/${route}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, number>>);
@@ -179,7 +184,7 @@ export async function runLoadTest(o: LoadOptions): Promise<LoadResult> {
     if (warm.errors) log(`warm-up errors: ${JSON.stringify(warm.errorKinds)}`);
     const rssStart = sample(pid).rssMb;
     const cpuStart = sample(pid).cpuSeconds;
-    const sampler = setInterval(() => rss.push(sample(pid).rssMb), 250);
+    sampler = setInterval(() => rss.push(sample(pid).rssMb), 250);
 
     const budget = { left: o.maxRequests };
     const levels: LevelResult[] = [];
@@ -217,7 +222,11 @@ export async function runLoadTest(o: LoadOptions): Promise<LoadResult> {
     };
   } finally {
     clearTimeout(watchdog);
+    clearInterval(sampler);
+    // Wait for both processes to be gone: a caller (the Jest worker running load-smoke) must not be left
+    // holding a child that is still exiting.
     killAll();
+    await Promise.all([gateway.exited, emulator.exited]);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { startEmulator, type Emulator } from '../../emulator';
 import { createBedrockRuntime, type BedrockRuntime } from '../../lambda/src/aws/bedrock-runtime';
+import { eventually } from '../emulator/helpers';
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const input = (text: string) => ({ modelId: MODEL, messages: [{ role: 'user' as const, content: [{ text }] }] });
@@ -63,25 +64,38 @@ it('retries as AWS_MAX_ATTEMPTS says', async () => {
 
 it('aborts a waiting call with its own signal and leaves a concurrent call with the same input alone', async () => {
   const bedrock = runtime('1');
-  emulator.setDefaults({ latencyMs: 400 });
+  const release = emulator.hold(); // both calls wait at the emulator until released
   const shared = input('same input object');
   const aborted = new AbortController();
-  const started = performance.now();
   const first = bedrock.converse(shared, aborted.signal);
   const second = bedrock.converse(shared, new AbortController().signal);
-  setTimeout(() => aborted.abort(), 50);
+  let secondSettled = false;
+  void second.then(
+    () => (secondSettled = true),
+    () => (secondSettled = true),
+  );
+  await eventually(() => emulator.inFlight === 2);
+  aborted.abort();
+  // Rejected while its reply is still held back: the abort ended it, not an answer.
   await expect(first).rejects.toMatchObject({ name: 'AbortError' });
-  expect(performance.now() - started).toBeLessThan(350);
+  expect(secondSettled).toBe(false);
+  release();
   await expect(second).resolves.toMatchObject({ stopReason: 'end_turn' });
 });
 
 it('aborts a stream mid-way', async () => {
   const bedrock = runtime('1');
-  emulator.enqueue({ content: [{ text: 'one two three four five six seven eight' }], deltaDelayMs: 150 });
+  emulator.enqueue({ content: [{ text: 'one two three four five six seven eight' }] });
+  let release = emulator.hold();
   const abort = new AbortController();
+  const stream = await bedrock.converseStream(input('s'), abort.signal);
+  // Let exactly one delta through; the next stays held, so whatever arrives after the abort came from it.
+  const previous = release;
+  release = emulator.hold();
+  previous();
   const seen: string[] = [];
   const read = (async () => {
-    for await (const e of await bedrock.converseStream(input('s'), abort.signal)) {
+    for await (const e of stream) {
       if (e.contentBlockDelta?.delta?.text) {
         seen.push(e.contentBlockDelta.delta.text);
         abort.abort();
@@ -89,5 +103,7 @@ it('aborts a stream mid-way', async () => {
     }
   })();
   await expect(read).rejects.toThrow();
-  expect(seen.length).toBeLessThan(3);
+  expect(seen).toEqual(['one ']);
+  release();
 });
+

@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { countWords, emulatorVector } from '../../emulator';
 import { expectOpenAIError } from '../support/openai-error';
+import { eventually } from '../emulator/helpers';
 import { useHarness } from './harness';
 
 const TITAN_V2 = 'amazon.titan-embed-text-v2:0';
@@ -109,20 +110,18 @@ describe('batching and order', () => {
   it('keeps order when later calls finish first, with at most 8 calls in flight', async () => {
     await h.openai.models.list(); // warm the catalog so only InvokeModel calls are in flight below
     const input = Array.from({ length: 16 }, (_, i) => `ordered ${i}`);
-    for (let i = 0; i < input.length; i += 1) h.emulator.enqueue({ latencyMs: (input.length - i) * 8 }, { operations: ['invoke'] });
-    let peak = 0;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, h.emulator.inFlight);
-    }, 2);
-    try {
-      const res = await h.openai.embeddings.create({ model: TITAN_V2, input, dimensions: 256, encoding_format: 'float' });
-      expect(res.data.map((d) => d.embedding)).toEqual(input.map((t) => emulatorVector(t, 256)));
-    } finally {
-      clearInterval(sampler);
-    }
+    // Held calls cannot finish: the gateway must have started 8 side by side, and may start no 9th.
+    const release = h.emulator.hold();
+    const answer = h.openai.embeddings.create({ model: TITAN_V2, input, dimensions: 256, encoding_format: 'float' });
+    // (A call counts in flight on arrival and is recorded once its body is read: wait for both.)
+    await eventually(() => h.emulator.inFlight >= 8 && invokes().length >= 8);
+    expect([h.emulator.inFlight, invokes().length]).toEqual([8, 8]);
+    // The second eight arrive as the first finish; each answers faster than the one before it.
+    for (let i = 0; i < 8; i += 1) h.emulator.enqueue({ latencyMs: (8 - i) * 8 }, { operations: ['invoke'] });
+    release();
+    const res = await answer;
+    expect(res.data.map((d) => d.embedding)).toEqual(input.map((t) => emulatorVector(t, 256)));
     expect(invokes()).toHaveLength(16);
-    expect(peak).toBeGreaterThan(1);
-    expect(peak).toBeLessThanOrEqual(8);
   });
 });
 
@@ -157,7 +156,7 @@ describe('model names', () => {
 describe('invalid requests', () => {
   it.each([
     ['no input', { model: TITAN_V2 }, 'input'],
-    ['no model', { input: 'x' }, 'model'],
+    ['a model that is not a string', { model: 5, input: 'x' }, 'model'],
     ['an empty string', { model: TITAN_V2, input: '' }, 'input'],
     ['an empty list', { model: TITAN_V2, input: [] }, 'input'],
     ['an empty string in a list', { model: TITAN_V2, input: ['a', ''] }, 'input[1]'],

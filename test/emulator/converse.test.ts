@@ -4,17 +4,17 @@ import {
   type ConverseStreamOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { defaultReplyText } from '../../emulator';
-import { PROTOCOLS, useEmulator, userMessage } from './helpers';
+import { eventually, PROTOCOLS, useEmulator, userMessage } from './helpers';
 
 const MODEL = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 const ctx = useEmulator();
 
-/** Event names in arrival order, with the time each arrived. */
+/** Event names in arrival order. */
 async function collect(stream: AsyncIterable<ConverseStreamOutput> | undefined) {
-  const events: Array<{ name: string; at: number; event: ConverseStreamOutput }> = [];
+  const events: Array<{ name: string; event: ConverseStreamOutput }> = [];
   for await (const event of stream ?? []) {
     const name = Object.entries(event).find(([key, value]) => key !== '$unknown' && value !== undefined)?.[0];
-    events.push({ name: name ?? '?', at: Date.now(), event });
+    events.push({ name: name ?? '?', event });
   }
   return events;
 }
@@ -74,13 +74,29 @@ describe.each(PROTOCOLS.map((p) => p.protocol))('Converse over %s', (protocol) =
   });
 
   it('delivers each delta as it is written, not buffered', async () => {
-    ctx.emulator().enqueue({ content: [{ text: 'one two three four five' }], deltaDelayMs: 60 });
+    const emulator = ctx.emulator();
+    emulator.enqueue({ content: [{ text: 'one two three four five' }] });
+    let release = emulator.hold();
     const res = await ctx.client(protocol).send(new ConverseStreamCommand({ modelId: MODEL, messages: [userMessage('go')] }));
-    const deltas = (await collect(res.stream)).filter((e) => e.name === 'contentBlockDelta');
-    expect(deltas).toHaveLength(5);
-    const gaps = deltas.slice(1).map((d, i) => d.at - deltas[i].at);
-    // Buffering would bunch the deltas together; each must arrive roughly one delay after the last.
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(40);
+    const events = res.stream![Symbol.asyncIterator]();
+    const nextDelta = async (): Promise<string | undefined> => {
+      for (;;) {
+        const { value, done } = await events.next();
+        if (done) throw new Error('the stream ended before the next delta');
+        if (value.contentBlockDelta) return value.contentBlockDelta.delta?.text;
+      }
+    };
+    // One delta at a time: each must reach the client while the next one is still held back at the
+    // emulator, which a transport that buffered (until more bytes, or the end) could not do.
+    for (const word of ['one ', 'two ', 'three ', 'four ', 'five']) {
+      const previous = release;
+      release = emulator.hold();
+      previous();
+      expect(await nextDelta()).toBe(word);
+    }
+    release();
+    const rest = await collect({ [Symbol.asyncIterator]: () => events });
+    expect(rest.map((e) => e.name)).toEqual(['contentBlockStop', 'messageStop', 'metadata']);
   });
 
   it('streams tool use as a start event and at least two input fragments', async () => {
@@ -167,5 +183,33 @@ describe('Converse request validation', () => {
     expect(await ask('amazon.nova-micro-v1:0')).toBe('for nova');
     expect(await ask('amazon.nova-micro-v1:0')).toBe('second');
     expect(await ask(MODEL)).toBe(defaultReplyText({ messages: [userMessage('q')] }));
+  });
+});
+
+describe('hold', () => {
+  it('keeps a call from answering until released, and reset() releases it too', async () => {
+    const emulator = ctx.emulator();
+    const settled: string[] = [];
+    const ask = (text: string) =>
+      ctx
+        .client('h2')
+        .send(new ConverseCommand({ modelId: MODEL, messages: [userMessage(text)] }))
+        .then((res) => {
+          settled.push(text);
+          return res.output?.message?.content?.[0]?.text;
+        });
+    const release = emulator.hold();
+    const first = ask('one');
+    await eventually(() => emulator.inFlight === 1);
+    expect(settled).toEqual([]);
+    release();
+    await expect(first).resolves.toBe('Emulated reply to: one');
+
+    emulator.hold();
+    const second = ask('two');
+    await eventually(() => emulator.inFlight === 1);
+    expect(settled).toEqual(['one']);
+    emulator.reset();
+    await expect(second).resolves.toBe('Emulated reply to: two');
   });
 });

@@ -63,8 +63,11 @@ export function useEmulator(): {
 
 export const userMessage = (text: string) => ({ role: 'user' as const, content: [{ text }] });
 
-/** Waits until `predicate` holds, polling; fails after `timeoutMs`. */
-export async function eventually(predicate: () => boolean, timeoutMs = 2000): Promise<void> {
+/**
+ * Waits until `predicate` holds, polling; fails after `timeoutMs`. Wait for states the emulator's counters
+ * report (open streams, calls in flight), not for time: the deadline only ends a wait for what never comes.
+ */
+export async function eventually(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

@@ -133,7 +133,9 @@ describe('SDK clients', () => {
 
   it('stream concurrently through the default h2 handler', async () => {
     const emulator = ctx.emulator();
-    emulator.setDefaults({ deltaDelayMs: 20 });
+    // Held streams stay open until released: all 20 open at once proves the handler runs them side by side,
+    // whatever the machine's speed (a handler that queued streams would never get past 1 open).
+    const release = emulator.hold();
     const client = ctx.client('h2');
     const texts = Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
@@ -144,28 +146,33 @@ describe('SDK clients', () => {
       }),
     );
     await eventually(() => emulator.openStreams === 20);
+    release();
     expect(await texts).toEqual(Array.from({ length: 20 }, (_, i) => `Emulated reply to: q${i} a b c`));
     await eventually(() => emulator.openStreams === 0);
   });
 });
 
 describe('lifecycle', () => {
-  it('close() ends idle keep-alive and HTTP/2 connections promptly', async () => {
+  // "Promptly" without a stopwatch: what close() could wait for (the idle keep-alive connection's 30 s
+  // timeout, a reply held until released) all outlast this test's own timeout, so only a close() that ends
+  // them itself lets the test pass.
+  it('close() ends idle keep-alive and HTTP/2 connections, and calls in flight, without waiting for them', async () => {
     const emulator = await startEmulator();
     const agent = new http.Agent({ keepAlive: true });
-    await h1(`${emulator.url}/__emulator/stats`, { agent });
     const client = runtimeClient(emulator, 'h2');
-    emulator.enqueue({ content: [{ text: 'slow' }], latencyMs: 10_000 });
-    const pending = client.send(new ConverseCommand({ modelId: 'amazon.nova-micro-v1:0', messages: [userMessage('q')] }));
-    pending.catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const started = Date.now();
-    await emulator.close();
-    expect(Date.now() - started).toBeLessThan(1000);
-    await expect(pending).rejects.toThrow();
-    agent.destroy();
-    client.destroy();
-  });
+    try {
+      await h1(`${emulator.url}/__emulator/stats`, { agent });
+      emulator.hold();
+      const pending = client.send(new ConverseCommand({ modelId: 'amazon.nova-micro-v1:0', messages: [userMessage('q')] }));
+      pending.catch(() => undefined);
+      await eventually(() => emulator.inFlight === 1);
+      await emulator.close();
+      await expect(pending).rejects.toThrow();
+    } finally {
+      agent.destroy();
+      client.destroy();
+    }
+  }, 10_000);
 
   it('runs as a CLI on PORT and stops on SIGTERM', async () => {
     const root = path.resolve(__dirname, '../..');
@@ -174,17 +181,25 @@ describe('lifecycle', () => {
       env: { ...process.env, PORT: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        const match = /http:\/\/[\d.]+:\d+/.exec(chunk.toString());
-        if (match) resolve(match[0]);
-      });
-      child.on('exit', (code) => reject(new Error(`exited with ${code}`)));
-    });
-    const stats = await h1(`${url}/__emulator/stats`);
-    expect(JSON.parse(stats.body)).toEqual({ openStreams: 0, inFlight: 0, requestCount: 0, streamedBytes: 0 });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          const match = /http:\/\/[\d.]+:\d+/.exec(chunk.toString());
+          if (match) resolve(match[0]);
+        });
+        child.on('exit', (code) => reject(new Error(`exited with ${code}`)));
+      });
+      const stats = await h1(`${url}/__emulator/stats`);
+      expect(JSON.parse(stats.body)).toEqual({ openStreams: 0, inFlight: 0, requestCount: 0, streamedBytes: 0 });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      // A failed check above must not leave the emulator process (and so this Jest worker) running.
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
   }, 20_000);
 });

@@ -168,11 +168,9 @@ describe('content checks and limits', () => {
   });
 
   it('gives up on a server that does not answer in time', async () => {
-    routes.set('/slow.png', () => undefined);
-    const started = Date.now();
+    routes.set('/slow.png', () => undefined); // never answers: only the timeout can end the fetch
     const err = await refusal([`${base}/slow.png`], { ...narrowed, timeoutMs: 200 });
     expect(err.code).toBe('image_fetch_timeout');
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('caps the number of URLs per request', async () => {

@@ -26,24 +26,23 @@ describe('client disconnects', () => {
     await leaveWhen(true, async (res) => {
       const reader = res.body!.getReader();
       await reader.read();
-      await waitFor(() => h.emulator.openStreams === 1, 2000, 'upstream stream open');
+      await waitFor(() => h.emulator.openStreams === 1, 10_000, 'upstream stream open');
     });
-    await waitFor(() => h.emulator.openStreams === 0 && h.emulator.inFlight === 0, 2000, 'upstream stream closed');
+    await waitFor(() => h.emulator.openStreams === 0 && h.emulator.inFlight === 0, 10_000, 'upstream stream closed');
     const sent = h.emulator.streamedBytes;
     await new Promise((r) => setTimeout(r, 100));
     expect(h.emulator.streamedBytes).toBe(sent);
   });
 
   it.each([false, true])('before the first byte (stream: %s): the pending upstream call is dropped at once', async (stream) => {
-    h.emulator.enqueue({ content: [{ text: 'late' }], latencyMs: 10_000 });
-    const started = Date.now();
+    // Ten minutes before its first byte: only the gateway dropping the call brings inFlight back to 0.
+    h.emulator.enqueue({ content: [{ text: 'late' }], latencyMs: 10 * 60_000 });
     const controller = new AbortController();
     const pending = h.fetch('/v1/chat/completions', { method: 'POST', json: body(stream), signal: controller.signal }).catch(() => undefined);
-    await waitFor(() => h.emulator.inFlight === 1, 2000, 'upstream call started');
+    await waitFor(() => h.emulator.inFlight === 1, 10_000, 'upstream call started');
     controller.abort();
     await pending;
-    await waitFor(() => h.emulator.inFlight === 0, 2000, 'upstream call dropped');
-    expect(Date.now() - started).toBeLessThan(3000);
+    await waitFor(() => h.emulator.inFlight === 0, 10_000, 'upstream call dropped');
   });
 
   it('fifty clients leaving mid-stream at once leak nothing, and the gateway keeps serving', async () => {
@@ -55,7 +54,7 @@ describe('client disconnects', () => {
         }),
       ),
     );
-    await waitFor(() => h.emulator.openStreams === 0 && h.emulator.inFlight === 0, 3000, 'all upstream streams closed');
+    await waitFor(() => h.emulator.openStreams === 0 && h.emulator.inFlight === 0, 10_000, 'all upstream streams closed');
     h.emulator.setDefaults({ deltaDelayMs: 0, replyText: 'still here' });
     const res = await h.openai.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'ping' }] });
     expect(res.choices[0].message.content).toBe('still here');
@@ -74,16 +73,17 @@ describe('slow readers (backpressure)', () => {
       req.end(JSON.stringify(body(true)));
     });
     res.pause();
-    // Wait until the upstream stops advancing: everything in flight then sits in bounded buffers.
+    // Wait until the upstream stops advancing (unchanged over five samples) or passes half of the reply. A
+    // gateway that buffered would let the emulator write all 32 MB; one that applies backpressure holds it to
+    // what the buffers between the processes take. A slow machine can only make the upstream advance less.
     let last = -1;
-    for (let i = 0; i < 50 && !(h.emulator.streamedBytes === last && last > before); i++) {
+    let unchanged = 0;
+    for (let i = 0; i < 100 && unchanged < 5 && h.emulator.streamedBytes - before < (DELTA * DELTAS) / 2; i++) {
+      unchanged = h.emulator.streamedBytes === last ? unchanged + 1 : 0;
       last = h.emulator.streamedBytes;
       await new Promise((r) => setTimeout(r, 100));
     }
-    await new Promise((r) => setTimeout(r, 200));
-    const stalledAt = h.emulator.streamedBytes - before;
-    expect(h.emulator.streamedBytes - before).toBe(stalledAt);
-    expect(stalledAt).toBeLessThan((DELTA * DELTAS) / 2);
+    expect(h.emulator.streamedBytes - before).toBeLessThan((DELTA * DELTAS) / 2);
     expect(h.emulator.openStreams).toBe(1);
 
     let received = '';
@@ -94,6 +94,6 @@ describe('slow readers (backpressure)', () => {
     const deltas = received.split('\n\n').filter((e) => e.includes('"content":"xxx')).length;
     expect(deltas).toBe(DELTAS);
     expect(received.trimEnd().endsWith('data: [DONE]')).toBe(true);
-    await waitFor(() => h.emulator.openStreams === 0, 2000, 'upstream stream closed');
+    await waitFor(() => h.emulator.openStreams === 0, 10_000, 'upstream stream closed');
   });
 });

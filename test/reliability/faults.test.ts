@@ -6,7 +6,7 @@
 import { fromUpstreamFailure } from '../../lambda/src/http/upstream-errors';
 import { readSse, useHarness } from '../e2e/harness';
 import { expectOpenAIError } from '../support/openai-error';
-import { expectNoUpstreamLeaks, failOnUnhandledRejections, MODEL, timed } from './support';
+import { expectNoUpstreamLeaks, failOnUnhandledRejections, MODEL } from './support';
 
 // Three attempts, as the SDK's default: throttling and 5xx are retried with backoff before the client sees them.
 const h = useHarness({ AWS_MAX_ATTEMPTS: '3', UPSTREAM_TIMEOUT_MS: '15000' });
@@ -87,10 +87,10 @@ describe('control plane down', () => {
   it('chat keeps working and /models still answers (from the last catalog or configuration)', async () => {
     h.emulator.failControlPlane({ type: 'ServiceUnavailableException' });
     expect((await chat()).status).toBe(200);
-    const [models, ms] = await timed(() => h.fetch('/v1/models'));
+    // How long /models may wait for a first catalog is CatalogCache.ready's bound (test/models/catalog-cache.test.ts).
+    const models = await h.fetch('/v1/models');
     expect(models.status).toBe(200);
     expect(['fresh', 'stale', 'unavailable']).toContain(models.headers.get('x-model-catalog'));
-    expect(ms).toBeLessThan(9000);
   });
 });
 

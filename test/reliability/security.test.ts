@@ -9,7 +9,7 @@ import { createApp } from '../../lambda/src/app';
 import { ApiKeyStore } from '../../lambda/src/auth/key-store';
 import { auth, chatBody, fakeBedrock, fakeDeps, KEY } from '../support/fake-deps';
 import { expectOpenAIError } from '../support/openai-error';
-import { MODEL, spawnGateway } from './support';
+import { MODEL, spawnGateway, stopLeftoverGateways } from './support';
 
 const post = (app: ReturnType<typeof createApp>, headers: Record<string, string>, body = chatBody()) => app.request('/v1/chat/completions', { method: 'POST', headers, body });
 
@@ -120,6 +120,7 @@ describe('a real process at LOG_LEVEL=DEBUG', () => {
     emulator = await startEmulator();
   });
   afterAll(() => emulator.close());
+  afterEach(stopLeftoverGateways);
 
   it('serves every configured key and never writes a key, right or wrong, to its output', async () => {
     const keys = ['sk-literal-AAAA1111', 'sk-list-BBBB2222', 'sk-list-CCCC3333'];

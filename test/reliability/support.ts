@@ -66,6 +66,26 @@ export interface GatewayProcess {
   readonly exited: Promise<number | null>;
 }
 
+/** Gateways spawned and not yet exited: what `stopLeftoverGateways` kills. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Kills (SIGKILL) every gateway a test left running and waits for it to exit. A test that fails before its
+ * own SIGTERM would otherwise leave a process behind that also keeps the Jest worker from exiting.
+ * Use as `afterEach(stopLeftoverGateways)` in files that spawn gateways.
+ */
+export async function stopLeftoverGateways(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          if (!child.kill('SIGKILL')) resolve();
+        }),
+    ),
+  );
+}
+
 /** Runs `lambda/src/runtime/node/server.ts` as its own process (the way Fargate runs it) and waits for it to listen. */
 export async function spawnGateway(env: Record<string, string>, opts: { expectExit?: boolean } = {}): Promise<GatewayProcess> {
   // One process (no tsx CLI wrapper in between), so signals reach the server itself.
@@ -85,8 +105,14 @@ export async function spawnGateway(env: Record<string, string>, opts: { expectEx
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
       output += chunk.toString('utf8');

@@ -44,7 +44,13 @@ export function fakeDeps(env: Record<string, string> = {}, bedrock: BedrockRunti
     config,
     bedrock,
     keys: new ApiKeyStore({ literal: config.apiKeys.literal, fetchers: [], refreshSeconds: 60 }),
-    models: createStaticResolver({ aliases: config.modelAliases, aliasGptToDefault: config.aliasGptToDefault, allowlist: config.modelAllowlist, defaultModel: config.defaultModel }),
+    models: createStaticResolver({
+      aliases: config.modelAliases,
+      aliasGptToDefault: config.aliasGptToDefault,
+      allowlist: config.modelAllowlist,
+      defaultModel: config.defaultModel,
+      defaultEmbeddingModel: config.defaultEmbeddingModel,
+    }),
     logger: silentLogger,
   };
 }

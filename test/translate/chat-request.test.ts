@@ -137,7 +137,7 @@ describe('translateChatRequest: metadata and extras', () => {
 describe('chatRequestSchema: validation names the field', () => {
   it.each([
     [{ model: 'm', messages: [] }, 'messages'],
-    [{ messages: [{ role: 'user', content: 'x' }] }, 'model'],
+    [{ model: 42, messages: [{ role: 'user', content: 'x' }] }, 'model'],
     [{ model: 'm', messages: [{ role: 'wizard', content: 'x' }] }, 'messages[0].role'],
     [{ model: 'm', messages: [{ role: 'user', content: 'x' }], temperature: 3 }, 'temperature'],
     [{ model: 'm', messages: [{ role: 'user', content: 'x' }], stop: ['a', 'b', 'c', 'd', 'e'] }, 'stop'],

@@ -14,8 +14,12 @@ import type { CatalogEntry, ModelKind } from './catalog-entries';
 export type { ModelKind } from './catalog-entries';
 
 export interface ResolvedModel {
-  /** What the client asked for (echoed back in responses). */
-  readonly requested: string;
+  /**
+   * The model's name as the client knows it, echoed back in answers: the name it sent, or the default
+   * model's name (as configured, the id `GET /models` lists) when it sent none or `default`. OpenAI, too,
+   * echoes the model that answered rather than what the request said.
+   */
+  readonly name: string;
   /** What Bedrock is called with. */
   readonly modelId: string;
   readonly caps: ModelCapabilities;
@@ -24,6 +28,7 @@ export interface ResolvedModel {
 }
 
 export interface ModelResolver {
+  /** `name` is the request's `model` as sent, `''` when it sent none: the default model then answers. */
   resolve(name: string, kind: ModelKind): Promise<ResolvedModel>;
 }
 
@@ -86,28 +91,31 @@ export function createResolver(options: ResolverOptions): ModelResolver {
   const notAllowed = (name: string) =>
     new DomainError('forbidden', `The model '${name}' is not enabled on this gateway.`, ['model'], 'model_not_allowed');
 
-  function fromEntry(requested: string, entry: CatalogEntry, kind: ModelKind): ResolvedModel {
-    if (!isEntryAllowed(entry, allow)) throw notAllowed(requested);
+  function fromEntry(name: string, entry: CatalogEntry, kind: ModelKind): ResolvedModel {
+    if (!isEntryAllowed(entry, allow)) throw notAllowed(name);
     if (entry.kind !== kind) {
       const other = entry.kind === 'chat' ? 'a chat model; use /chat/completions' : 'an embedding model; use /embeddings';
-      throw invalidRequest(`The model '${requested}' is ${other}.`, 'model', 'model_not_supported');
+      throw invalidRequest(`The model '${name}' is ${other}.`, 'model', 'model_not_supported');
     }
-    return { requested, modelId: entry.invokeId, caps: capabilitiesFor(entry.foundationModelId), foundationModelId: entry.foundationModelId };
+    return { name, modelId: entry.invokeId, caps: capabilitiesFor(entry.foundationModelId), foundationModelId: entry.foundationModelId };
   }
 
-  function passThrough(requested: string, modelId: string): ResolvedModel {
-    if (!isAllowed(modelId, allow)) throw notAllowed(requested);
+  function passThrough(name: string, modelId: string): ResolvedModel {
+    if (!isAllowed(modelId, allow)) throw notAllowed(name);
     const fm = isApplicationProfileArn(modelId) ? undefined : foundationModelId(modelId);
-    return { requested, modelId, caps: capabilitiesFor(fm ?? modelId), foundationModelId: fm };
+    return { name, modelId, caps: capabilitiesFor(fm ?? modelId), foundationModelId: fm };
   }
 
   return {
-    async resolve(name, kind) {
+    async resolve(requested, kind) {
       const fallback = kind === 'chat' ? options.defaultModel : options.defaultEmbeddingModel;
-      let target = options.aliases[name] ?? name;
-      if (target === name && options.aliasGptToDefault && fallback && OPENAI_NAMES[kind].test(name)) target = fallback;
+      let name = requested;
+      let target = options.aliases[requested] ?? requested;
+      if (target === requested && options.aliasGptToDefault && fallback && OPENAI_NAMES[kind].test(requested)) target = fallback;
       if (target === '' || target === 'default') {
         if (!fallback) throw invalidRequest('No model was given and the gateway has no default model.', 'model', 'model_not_found');
+        // No model named: the answer names the default. An alias keeps its own name, like any other.
+        if (target === requested) name = fallback;
         target = fallback;
       }
       if (!catalog) return passThrough(name, target);

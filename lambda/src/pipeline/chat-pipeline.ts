@@ -27,8 +27,11 @@ export interface AdaptedRequest {
   readonly fieldNames?: FieldNames;
   /** Hosted tools the route left out of the model's tools (HOSTED_TOOLS=ignore). */
   readonly ignoredTools?: readonly string[];
-  /** The encoder for this request's answer, once the translation plan is known. */
-  encoder(plan: ChatPlan): ReplyEncoder;
+  /**
+   * The encoder for this request's answer, once the model and the translation plan are known. `model` is
+   * the name the answer echoes (`ResolvedModel.name`: the default model's when the request named none).
+   */
+  encoder(plan: ChatPlan, model: string): ReplyEncoder;
   /**
    * Runs once the answer is complete and before its last event or body goes out (the Responses route stores
    * the response here, so the next request can read it at once). A failure fails the request.
@@ -81,7 +84,7 @@ export function chatShapedHandler(deps: AppDeps, route: ChatShapedRoute) {
       promptCaching: deps.config.enablePromptCaching,
       hostedTools: deps.config.hostedTools,
     });
-    const encoder = adapted.encoder(plan);
+    const encoder = adapted.encoder(plan, model.name);
     reportIgnored(c, IGNORED_FIELDS_HEADER, plan.ignoredFields);
     reportIgnored(c, IGNORED_TOOLS_HEADER, [...(adapted.ignoredTools ?? []), ...plan.ignoredTools]);
 

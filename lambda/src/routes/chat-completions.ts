@@ -50,13 +50,13 @@ class ChatEncoder implements ReplyEncoder {
   }
 }
 
-function encoderFor(req: ChatRequest, plan: ChatPlan, thinkTags: boolean): ReplyEncoder {
+function encoderFor(req: ChatRequest, plan: ChatPlan, model: string, thinkTags: boolean): ReplyEncoder {
   const streaming = req.stream === true;
   const legacy = usesLegacyFunctions(req);
   const context = replyContext(
     // The legacy dialect carries one function call per answer.
     legacy ? { ...plan, maxToolCalls: 1 } : plan,
-    { id: newId('chatcmpl'), created: unixSeconds(), model: req.model, thinkTags, includeUsage: streaming ? plan.includeUsage : true },
+    { id: newId('chatcmpl'), created: unixSeconds(), model, thinkTags, includeUsage: streaming ? plan.includeUsage : true },
   );
   return new ChatEncoder(context, streaming, legacy);
 }
@@ -65,7 +65,7 @@ export function chatCompletionsHandler(deps: AppDeps) {
   return chatShapedHandler(deps, {
     adapt(body) {
       const request = parseRequest(chatRequestSchema, body);
-      return { request, encoder: (plan) => encoderFor(request, plan, deps.config.reasoningAsThinkTags) };
+      return { request, encoder: (plan, model) => encoderFor(request, plan, model, deps.config.reasoningAsThinkTags) };
     },
   });
 }

@@ -68,7 +68,7 @@ export function embeddingsHandler(deps: AppDeps) {
     const family = embeddingFamilyFor(model.foundationModelId ?? foundationModelId(model.modelId));
     if (!family) {
       throw invalidRequest(
-        `'${req.model}' is not an embedding model this gateway can call. Supported: Titan Text Embeddings v1/v2, Cohere Embed v3/v4, Nova multimodal embeddings.`,
+        `'${model.name}' is not an embedding model this gateway can call. Supported: Titan Text Embeddings v1/v2, Cohere Embed v3/v4, Nova multimodal embeddings.`,
         'model',
         'model_not_supported',
       );
@@ -85,6 +85,6 @@ export function embeddingsHandler(deps: AppDeps) {
     const vectors = parts.flatMap((p) => p.vectors);
     const tokens = parts.reduce((n, p) => n + p.tokens, 0);
     requestTelemetry(c).recordUsage({ inputTokens: tokens });
-    return c.json(toEmbeddingsResponse(vectors, req.model, req.encoding_format ?? 'float', tokens));
+    return c.json(toEmbeddingsResponse(vectors, model.name, req.encoding_format ?? 'float', tokens));
   };
 }

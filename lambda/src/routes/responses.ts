@@ -70,16 +70,19 @@ export function responsesHandler(deps: AppDeps) {
       const storing = store !== undefined && req.store !== false;
       const owner = ownerOf(c);
       const conversation = store ? await conversationOf(store, owner, req) : undefined;
-      const built = toChatRequest(conversation ? { ...req, input: conversation.items } : req, { hostedTools: deps.config.hostedTools, stored: store !== undefined });
+      const built = toChatRequest(conversation ? { ...req, model: conversation.model, input: conversation.items } : req, {
+        hostedTools: deps.config.hostedTools,
+        stored: store !== undefined,
+      });
       const ids = newResponseIds();
       return {
         request: built.request,
         fieldNames: responsesFieldNames(built.sources),
         ignoredTools: built.ignoredTools,
-        encoder(plan) {
+        encoder(plan, model) {
           // Reasoning always travels as reasoning items here, never as <think> tags; usage always ends a response.
-          const context = replyContext(plan, { id: ids.id, created: ids.createdAt, model: req.model, thinkTags: false, includeUsage: true });
-          return new ResponsesEncoder(context, echoOf(req, storing), ids, built.toolNames);
+          const context = replyContext(plan, { id: ids.id, created: ids.createdAt, model, thinkTags: false, includeUsage: true });
+          return new ResponsesEncoder(context, { ...echoOf(req, storing), model }, ids, built.toolNames);
         },
         ...(storing && store
           ? {
@@ -89,7 +92,7 @@ export function responsesHandler(deps: AppDeps) {
                   id: ids.id,
                   owner,
                   createdAt: ids.createdAt,
-                  model: req.model,
+                  model: r.model,
                   status: r.status,
                   request: { instructions: req.instructions ?? null, tools: req.tools ?? [] },
                   response: r as unknown as Record<string, unknown>,

@@ -20,8 +20,11 @@ export const ownerOf = (c: Context<AppEnv>): string => c.get('owner') ?? ROOT_OW
 const responseNotFound = (id: string, path: string | null = null): DomainError =>
   new DomainError('not_found', `No response found with id '${id}'.`, path, 'response_not_found');
 
-/** The request's input with its item references resolved, after the stored conversation it continues. */
-export async function conversationOf(store: ResponseStore, owner: string, req: ResponsesRequest): Promise<{ items: Item[]; droppedReasoning: number }> {
+/**
+ * The request's input with its item references resolved, after the stored conversation it continues, and
+ * the model to answer with: the request's, or the stored response's when the request names none.
+ */
+export async function conversationOf(store: ResponseStore, owner: string, req: ResponsesRequest): Promise<{ items: Item[]; droppedReasoning: number; model: string }> {
   const items = inputItems(req.input);
   const refs = items.flatMap((item, i) => (item.type === 'item_reference' ? [i] : []));
   if (refs.length > MAX_ITEM_REFERENCES) {
@@ -40,9 +43,10 @@ export async function conversationOf(store: ResponseStore, owner: string, req: R
     ),
   ]);
   refs.forEach((at, n) => (items[at] = resolved[n]));
-  if (!req.previous_response_id) return { items, droppedReasoning: 0 };
+  if (!req.previous_response_id) return { items, droppedReasoning: 0, model: req.model };
   if (!previous) throw responseNotFound(req.previous_response_id, 'previous_response_id');
-  return continuedInput({ model: previous.model, inputItems: previous.inputItems, outputItems: previous.outputItems }, req.model, items);
+  const model = req.model || previous.model;
+  return { ...continuedInput({ model: previous.model, inputItems: previous.inputItems, outputItems: previous.outputItems }, model, items), model };
 }
 
 function storeOf(deps: AppDeps, id: string): ResponseStore {

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { deferred, keySet, once } from './deferred';
+import { modelField } from './model-field';
 
 /** What OpenAI accepts as a function name (and Bedrock as a tool name). */
 export const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -105,7 +106,7 @@ function build() {
 
   const chatRequestSchema = z
     .object({
-      model: z.string().min(1, 'model is required'),
+      model: modelField(),
       messages: z.array(messageSchema).min(1, 'messages must hold at least one message'),
       max_tokens: z.number().int().positive().nullish(),
       max_completion_tokens: z.number().int().positive().nullish(),

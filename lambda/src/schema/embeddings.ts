@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { deferred } from './deferred';
+import { modelField } from './model-field';
 
 const build = () => {
   const extras = {
@@ -16,7 +17,7 @@ const build = () => {
 
   return z
     .object({
-      model: z.string({ error: "'model' is required" }),
+      model: modelField(),
       input: z.unknown().refine((v) => v !== undefined && v !== null, { message: "'input' is required" }),
       encoding_format: z.enum(['float', 'base64']).nullish(),
       dimensions: z.number().int().positive().nullish(),

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { FUNCTION_NAME, FUNCTION_NAME_RULE } from './chat';
 import { deferred, keySet, once } from './deferred';
+import { modelField } from './model-field';
 
 /** The schemas, built on the first request that needs them (see ./deferred). */
 function build() {
@@ -118,7 +119,7 @@ function build() {
 
   const responsesRequestSchema = z
     .object({
-      model: z.string().min(1, 'model is required'),
+      model: modelField(),
       input: z.union([z.string(), z.array(z.record(z.string(), z.unknown()))], {
         error: 'input must be a string or a list of input items (this gateway keeps no conversation state, so input is required).',
       }),

@@ -13,8 +13,11 @@ import { nodeSseTransport } from './sse';
 export { StartupError };
 
 export interface RunningServer {
+  /** The origin, e.g. http://127.0.0.1:8000; the API is under `routePrefix` (and `/v1`). */
   readonly url: string;
   readonly port: number;
+  /** API_ROUTE_PREFIX as applied: '' or a path such as '/api/v1', without a trailing slash. */
+  readonly routePrefix: string;
   readonly logger: AppLogger;
   /**
    * Stops accepting connections, lets in-flight requests (streams included) finish up to the grace period
@@ -65,6 +68,7 @@ export async function startServer(env: Readonly<Record<string, string | undefine
   return {
     url: `http://${host}:${port}`,
     port,
+    routePrefix: config.routePrefix,
     logger: deps.logger,
     // The response store closes after the last request that could write to it.
     close: () => (closing ??= drain(server, config.shutdownGraceMs, deps.logger).then(() => deps.store?.close())),
