@@ -87,6 +87,20 @@ describe('LangChain ChatOpenAI', () => {
   });
 });
 
+/** The AI SDK tool the loops below call; `executed` records each city it was called for. */
+function weatherTools(executed: string[]) {
+  return {
+    get_weather: aiTool({
+      description: 'Current weather for a city',
+      inputSchema: z.object({ city: z.string() }),
+      execute: async ({ city }) => {
+        executed.push(city);
+        return `${city}: ${WEATHER[city]}`;
+      },
+    }),
+  };
+}
+
 describe('Vercel AI SDK (OpenAI provider, chat-completions model)', () => {
   it('runs a multi-turn tool loop with generateText', async () => {
     scriptLoop();
@@ -97,16 +111,7 @@ describe('Vercel AI SDK (OpenAI provider, chat-completions model)', () => {
       prompt: 'Weather in Paris, London and Rome?',
       maxRetries: 0,
       stopWhen: stepCountIs(5),
-      tools: {
-        get_weather: aiTool({
-          description: 'Current weather for a city',
-          inputSchema: z.object({ city: z.string() }),
-          execute: async ({ city }) => {
-            executed.push(city);
-            return `${city}: ${WEATHER[city]}`;
-          },
-        }),
-      },
+      tools: weatherTools(executed),
     });
     expect(result.text).toBe('Paris is sunny, London rainy, Rome hot.');
     expect(executed).toEqual(['Paris', 'London', 'Rome']);
@@ -122,16 +127,7 @@ describe('Vercel AI SDK (OpenAI provider, chat-completions model)', () => {
       prompt: 'Weather in Paris, London and Rome?',
       maxRetries: 0,
       stopWhen: stepCountIs(5),
-      tools: {
-        get_weather: aiTool({
-          description: 'Current weather for a city',
-          inputSchema: z.object({ city: z.string() }),
-          execute: async ({ city }) => {
-            executed.push(city);
-            return `${city}: ${WEATHER[city]}`;
-          },
-        }),
-      },
+      tools: weatherTools(executed),
     });
     let streamed = '';
     for await (const delta of result.textStream) streamed += delta;
@@ -157,18 +153,7 @@ describe('Vercel AI SDK (OpenAI provider, default Responses model)', () => {
     });
     return { openai, sent };
   }
-  function weatherTools(executed: string[]) {
-    return {
-      get_weather: aiTool({
-        description: 'Current weather for a city',
-        inputSchema: z.object({ city: z.string() }),
-        execute: async ({ city }) => {
-          executed.push(city);
-          return `${city}: ${WEATHER[city]}`;
-        },
-      }),
-    };
-  }
+
   /** Each step sent the whole conversation as items, nothing by reference. */
   function expectFullItems(sent: Array<{ path: string; body: Record<string, any> }>, stream: boolean): void {
     expect(sent.map((r) => r.path)).toEqual(['/api/v1/responses', '/api/v1/responses', '/api/v1/responses']);

@@ -1,12 +1,12 @@
 /**
- * POST /responses: the Responses API, served statelessly on the chat pipeline. The adapter turns the request
- * into a typed chat request (and says how its fields are named); the encoder turns the chat chunks into
- * typed Responses events, and its last snapshot is the unstreamed `response` object.
+ * POST /responses: the Responses API on the chat pipeline. The adapter puts any stored conversation the
+ * request continues in front of its input (./stored-responses.ts) and turns it into a typed chat request
+ * (and says how its fields are named); the encoder turns the chat chunks into typed Responses events, its
+ * last snapshot is the unstreamed `response` object, and the settle step stores it.
  */
 import type { AppDeps } from '../deps';
 import type { GatewayError } from '../http/errors';
 import { chatShapedHandler } from '../pipeline/chat-pipeline';
-import { conversationOf, ownerOf } from './stored-responses';
 import type { ReplyEncoder, SseEvent } from '../pipeline/reply-encoder';
 import { responsesRequestSchema } from '../schema/responses';
 import { parseRequest } from '../schema/validate';
@@ -20,6 +20,7 @@ import type { ToolNames } from '../translate/responses/tools';
 import { echoOf, type ResponseEcho } from '../translate/responses/response';
 import { finalResponse, ResponsesStreamTranslator } from '../translate/responses/stream';
 import type { ResponseIds, ResponseObject, ResponseStreamEvent } from '../translate/responses/types';
+import { conversationOf, ownerOf } from './stored-responses';
 
 const asSse = (events: readonly ResponseStreamEvent[]): SseEvent[] => events.map((e) => ({ event: e.type, data: e }));
 
