@@ -29,6 +29,12 @@ const FORBIDDEN_V6: ReadonlyArray<[string, number]> = [
   ['fc00::', 7], // unique local, incl. fd00:ec2::254 (instance metadata over IPv6)
   ['ff00::', 8], // multicast
   ['2001:db8::', 32], // documentation
+  // Tunnelled and translated forms that can carry any IPv4 address, loopback and metadata included. None
+  // serves public images in practice, so each range is refused whole rather than decoded.
+  ['2002::', 16], // 6to4 (deprecated): 2002:AABB:CCDD::/48 embeds a.b.c.d
+  ['2001::', 32], // Teredo: the client's IPv4 address, bit-inverted, in the last 32 bits
+  ['::ffff:0:0:0', 96], // IPv4-translated (SIIT): ::ffff:0:a.b.c.d
+  ['64:ff9b:1::', 48], // local-use NAT64 prefix (RFC 8215)
 ];
 
 const blocked = new BlockList();
