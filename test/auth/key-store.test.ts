@@ -34,6 +34,8 @@ describe('ApiKeyStore', () => {
     fail = true;
     now = 5_000;
     await expect(store.verify('k')).resolves.toBe(true);
+    // The refresh runs behind the held keys: let it settle.
+    await new Promise(setImmediate);
     expect(onRefreshError).toHaveBeenCalledTimes(1);
     const cold = new ApiKeyStore({ literal: [], fetchers: [async () => Promise.reject(new Error('down'))], refreshSeconds: 1 });
     await expect(cold.verify('k')).rejects.toThrow('down');
@@ -57,5 +59,38 @@ describe('keysFromSecretString', () => {
     ['', []],
   ])('%j → %j', (value, keys) => {
     expect(keysFromSecretString(value)).toEqual(keys);
+  });
+});
+
+describe('a key source that stalls (issue 18, finding 1)', () => {
+  it('never holds a request with a known key: the refresh runs behind the keys already held', async () => {
+    let now = 0;
+    let stall = false;
+    const fetcher = jest.fn(async (): Promise<string[]> => (stall ? new Promise<string[]>(() => undefined) : ['k']));
+    const store = new ApiKeyStore({ literal: [], fetchers: [fetcher], refreshSeconds: 1, now: () => now });
+    await expect(store.verify('k')).resolves.toBe(true);
+    stall = true;
+    now = 5_000;
+    // The refresh below never settles; answering at all is the point.
+    await expect(store.verify('k')).resolves.toBe(true);
+    await expect(store.verify('k')).resolves.toBe(true);
+    expect(fetcher).toHaveBeenCalledTimes(2);
+  });
+
+  it('lets a key rotated in a moment ago in once the refresh in flight brings it', async () => {
+    let now = 0;
+    let current = 'old';
+    let release: () => void = () => undefined;
+    const fetcher = jest.fn(async () => {
+      if (current === 'new') await new Promise<void>((resolve) => (release = resolve));
+      return [current];
+    });
+    const store = new ApiKeyStore({ literal: [], fetchers: [fetcher], refreshSeconds: 1, now: () => now });
+    await expect(store.verify('old')).resolves.toBe(true);
+    current = 'new';
+    now = 5_000;
+    const pending = store.verify('new');
+    release();
+    await expect(pending).resolves.toBe(true);
   });
 });

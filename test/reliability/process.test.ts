@@ -105,6 +105,47 @@ describe('API key secret', () => {
   // Refreshes are lazy (a request after API_KEY_REFRESH_SECONDS triggers one): the stub's call counter
   // says when one happened, so the checks follow refreshes, not the clock. The deadlines only turn a gateway
   // that never refreshes (the default interval is 300 s) into a failure.
+  // Issue 18, finding 1: a Secrets Manager endpoint that accepts the connection and never answers held every
+  // authenticated request for as long as the connection stayed open. The 10 s bound on each request below
+  // only turns a hang into a failure; a key source read gives up after 5 s (KEY_SOURCE_TIMEOUT_MS).
+  it('keeps serving the known keys while the key source stalls, and picks up rotation once it recovers', async () => {
+    const stub = await startSecretsStub(JSON.stringify({ api_key: 'sk-before' }));
+    const gw = await spawnGateway({ ...upstreamEnv(), API_KEY_SECRET_ARN: SECRET_ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: stub.url, API_KEY_REFRESH_SECONDS: '1' });
+    const bounded = (key: string) =>
+      fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }),
+        signal: AbortSignal.timeout(10_000),
+      });
+    try {
+      expect((await bounded('sk-before')).status).toBe(200);
+      stub.stall = true;
+      const callsAtStall = stub.calls;
+      // Requests go on until one has started a refresh that the stub holds; each is answered meanwhile.
+      const until = Date.now() + 15_000;
+      while (stub.calls === callsAtStall) {
+        if (Date.now() > until) throw new Error('no refresh reached the stalled endpoint within 15 s');
+        expect((await bounded('sk-before')).status).toBe(200);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      for (let i = 0; i < 5; i++) expect((await bounded('sk-before')).status).toBe(200);
+      // Recovery: the stalled read times out, a later refresh brings the rotated key.
+      stub.stall = false;
+      stub.secret = JSON.stringify({ api_key: 'sk-after' });
+      const end = Date.now() + 30_000;
+      while ((await bounded('sk-after')).status !== 200) {
+        if (Date.now() > end) throw new Error('the rotated key was not accepted within 30 s of recovery');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(gw.output()).toContain('API key refresh failed');
+    } finally {
+      gw.child.kill('SIGTERM');
+      await gw.exited;
+      await stub.close();
+    }
+  }, 60_000);
+
   it('rotation takes effect within API_KEY_REFRESH_SECONDS, without a restart', async () => {
     const stub = await startSecretsStub(JSON.stringify({ api_keys: ['sk-old-1', 'sk-old-2'] }));
     const gw = await spawnGateway({ ...upstreamEnv(), API_KEY_SECRET_ARN: SECRET_ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: stub.url, API_KEY_REFRESH_SECONDS: '1' });

@@ -132,16 +132,19 @@ export interface SecretsStub {
   /** The SecretString served next; set `failWith` instead to answer with an AWS error. */
   secret: string;
   failWith?: { type: string; status: number };
+  /** Accept each request and never answer it (a stalled endpoint), until set back to false. */
+  stall?: boolean;
   calls: number;
   close(): Promise<void>;
 }
 
 export async function startSecretsStub(secret: string): Promise<SecretsStub> {
-  const state = { secret, failWith: undefined as SecretsStub['failWith'], calls: 0 };
+  const state = { secret, failWith: undefined as SecretsStub['failWith'], stall: false, calls: 0 };
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       state.calls += 1;
+      if (state.stall) return;
       if (state.failWith) {
         res.writeHead(state.failWith.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': state.failWith.type });
         res.end(JSON.stringify({ __type: state.failWith.type, message: `Stubbed ${state.failWith.type}` }));
@@ -155,7 +158,11 @@ export async function startSecretsStub(secret: string): Promise<SecretsStub> {
   const { port } = server.address() as AddressInfo;
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   }) as SecretsStub;
 }
 

@@ -1,7 +1,9 @@
 /**
  * API keys: held as SHA-256 digests and compared in constant time against every key, so neither the
  * length nor the position of a match shows in timing. Keys from Secrets Manager or SSM are fetched on first
- * use and refreshed after `refreshSeconds`, so a rotated key takes effect without a restart.
+ * use and refreshed after `refreshSeconds`, so a rotated key takes effect without a restart. A refresh runs
+ * in the background while the last good keys keep serving: a key source that stalls never holds a request
+ * whose key is known (a key that is not waits for the refresh in flight, which the sources bound in time).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
@@ -41,28 +43,43 @@ export class ApiKeyStore {
     this.loadedAt = this.now();
   }
 
+  /** The refresh in flight, or a new one. It rejects only while there are no keys to serve. */
+  private refresh(): Promise<void> {
+    this.loading ??= this.load()
+      .catch((err: unknown) => {
+        // A failed refresh keeps the last good keys; with none yet, the caller must fail closed.
+        if (this.remote.length === 0) throw err;
+        this.loadedAt = this.now();
+        this.options.onRefreshError?.(err);
+      })
+      .finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
   private async fresh(): Promise<void> {
     if (this.options.fetchers.length === 0) return;
     const stale = this.now() - this.loadedAt >= this.options.refreshSeconds * 1000;
     if (!stale) return;
-    this.loading ??= this.load().finally(() => (this.loading = undefined));
-    try {
-      await this.loading;
-    } catch (err) {
-      // A failed refresh keeps the last good keys; with none yet, the caller must fail closed.
-      if (this.remote.length === 0) throw err;
-      this.loadedAt = this.now();
-      this.options.onRefreshError?.(err);
-    }
+    // Only the first load is waited for; later ones refresh behind the keys already held.
+    if (this.remote.length > 0) void this.refresh().catch(() => undefined);
+    else await this.refresh();
+  }
+
+  private matches(candidate: Buffer): boolean {
+    let ok = false;
+    for (const key of this.literal) ok = timingSafeEqual(key, candidate) || ok;
+    for (const key of this.remote) ok = timingSafeEqual(key, candidate) || ok;
+    return ok;
   }
 
   async verify(presented: string): Promise<boolean> {
     await this.fresh();
     const candidate = digest(presented);
-    let ok = false;
-    for (const key of this.literal) ok = timingSafeEqual(key, candidate) || ok;
-    for (const key of this.remote) ok = timingSafeEqual(key, candidate) || ok;
-    return ok;
+    if (this.matches(candidate)) return true;
+    // A key rotated in a moment ago may be what the refresh in flight brings.
+    if (!this.loading) return false;
+    await this.loading.catch(() => undefined);
+    return this.matches(candidate);
   }
 }
 
