@@ -7,6 +7,7 @@ import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { ThinkingBlock } from './chat-response';
 import type { ReplyContext } from './reply';
 import { finishReason, type FinishReason } from './finish-reason';
+import { expectString } from './upstream-shape';
 import { toOpenAIUsage, type OpenAIUsage } from './usage';
 
 export interface ChunkDelta {
@@ -35,6 +36,19 @@ export interface ChatCompletionChunk {
 
 /** How this request's answer is read back: `ReplyContext` (translate/reply.ts) under its older name. */
 export type StreamContext = ReplyContext;
+
+type Delta = NonNullable<NonNullable<ConverseStreamOutput['contentBlockDelta']>['delta']>;
+
+/** A delta whose payload has the wrong type would otherwise be dropped without a trace. */
+function checkDelta(delta: Delta): void {
+  expectString(delta.text, 'a text delta');
+  if (delta.toolUse !== undefined) expectString(delta.toolUse?.input, 'a tool input delta', false);
+  const reasoning = delta.reasoningContent;
+  if (reasoning !== undefined) {
+    expectString(reasoning.text, 'a reasoning delta');
+    expectString(reasoning.signature, 'a reasoning signature');
+  }
+}
 
 export class ChatStreamTranslator {
   /** Bedrock content block index → OpenAI tool call index (dense, from 0). */
@@ -103,6 +117,7 @@ export class ChatStreamTranslator {
   }
 
   private delta(block: number, delta: NonNullable<NonNullable<ConverseStreamOutput['contentBlockDelta']>['delta']>): ChatCompletionChunk[] {
+    checkDelta(delta);
     if (delta.text !== undefined) {
       if (delta.text === '') return [];
       if (this.ctx.answerTool !== undefined) {

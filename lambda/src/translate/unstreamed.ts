@@ -5,10 +5,14 @@
  * streamed and unstreamed answers agree by construction. Every content block kind must therefore appear.
  */
 import type { ConverseResponse, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import { upstreamInvalid } from './upstream-shape';
 
 export function* responseAsEvents(res: ConverseResponse): Generator<ConverseStreamOutput> {
+  // An answer without a message (an empty body, `{"output": 42}`) is Bedrock's fault, not an empty answer.
+  const blocks = res.output?.message?.content;
+  if (!Array.isArray(blocks)) throw upstreamInvalid('no output message');
+  if (typeof res.stopReason !== 'string') throw upstreamInvalid('no stop reason');
   yield { messageStart: { role: 'assistant' } };
-  const blocks = res.output?.message?.content ?? [];
   for (const [contentBlockIndex, block] of blocks.entries()) {
     if (block.toolUse) {
       const { toolUseId, name, input } = block.toolUse;
