@@ -44,3 +44,12 @@ describe('fromBedrockError', () => {
     expect(err.message).not.toContain('x is undefined');
   });
 });
+
+describe('an error Bedrock does not document (issue 18, finding 5)', () => {
+  it('gets a stable message with Bedrock\'s request id, never the upstream text', () => {
+    const err = Object.assign(new Error('Denied by proxy internal-gw-7.corp.example:8443'), { name: 'WeirdException', $metadata: { httpStatusCode: 409, requestId: 'req-123' } });
+    const mapped = fromBedrockError(err);
+    expect(mapped.message).toBe('Bedrock rejected the request with HTTP 409 (Bedrock request id req-123).');
+    expect(mapped.message).not.toContain('corp.example');
+  });
+});

@@ -41,7 +41,7 @@ interface ErrorLike {
   name?: string;
   message?: string;
   code?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; requestId?: string };
 }
 
 function asErrorLike(err: unknown): ErrorLike {
@@ -91,7 +91,10 @@ export function fromBedrockError(err: unknown): GatewayError {
   }
   const status = e.$metadata?.httpStatusCode;
   if (status && status >= 400 && status < 500) {
-    return new GatewayError(status === 429 ? 429 : 400, e.message || 'Bedrock rejected the request.', { code: 'upstream_rejected' });
+    // An error Bedrock does not document says nothing the client can act on, and its text may name internal
+    // hosts: a stable message with Bedrock's request id (for AWS support) instead.
+    const requestId = e.$metadata?.requestId ? ` (Bedrock request id ${e.$metadata.requestId})` : '';
+    return new GatewayError(status === 429 ? 429 : 400, `Bedrock rejected the request with HTTP ${status}${requestId}.`, { code: 'upstream_rejected' });
   }
   if (status && status >= 500) return new GatewayError(502, 'Bedrock returned an error. Retry the request.', { type: 'api_error', code: 'upstream_error' });
   return internalError();
