@@ -18,6 +18,9 @@ import { deleteResponseHandler, listInputItemsHandler, retrieveResponseHandler }
 import { embeddingsHandler } from './routes/embeddings';
 import { listModelsHandler, retrieveModelHandler } from './routes/models';
 
+/** The longest client-sent `x-request-id` the gateway keeps as its own request id. */
+export const MAX_CLIENT_REQUEST_ID = 64;
+
 /** Routes that clients call under the configured prefix and, for OpenAI base-URL habits, under `/v1`. */
 function apiRoutes(deps: AppDeps): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
@@ -41,7 +44,9 @@ function apiRoutes(deps: AppDeps): Hono<AppEnv> {
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(requestId({ headerName: 'x-request-id' }));
+  // A client's id is kept only when it is a short token (a UUID fits); anything longer or with other
+  // characters is replaced, so a client cannot write arbitrary text into every log line of its request.
+  app.use(requestId({ headerName: 'x-request-id', limitLength: MAX_CLIENT_REQUEST_ID }));
   if (deps.config.allowedOrigins.length) {
     const origins = deps.config.allowedOrigins;
     app.use(cors({ origin: origins.includes('*') ? '*' : [...origins], exposeHeaders: ['x-request-id', 'retry-after', 'x-gateway-ignored-fields', 'x-gateway-ignored-tools'], maxAge: 600 }));

@@ -221,6 +221,17 @@ describe('x-request-id', () => {
     const res = await app.request('/nope', { headers: { 'x-request-id': 'evil"\\}{' } });
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it.each([
+    [64, true],
+    [65, false],
+    [255, false],
+  ])('keeps a client id of %i characters: %s (issue 18, finding 6)', async (length, kept) => {
+    const id = 'a'.repeat(length);
+    const res = await app.request('/nope', { headers: { 'x-request-id': id } });
+    if (kept) expect(res.headers.get('x-request-id')).toBe(id);
+    else expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });
 
 describe('request lifetime', () => {
