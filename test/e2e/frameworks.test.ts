@@ -101,6 +101,23 @@ function weatherTools(executed: string[]) {
   };
 }
 
+/** What the check reads of a streamText result. */
+interface StreamedLoop {
+  readonly textStream: AsyncIterable<string>;
+  readonly text: PromiseLike<string>;
+  readonly steps: PromiseLike<ReadonlyArray<{ finishReason: string }>>;
+}
+
+/** A streamed weather loop's outcome: the streamed text, the tools run, one finish reason per step. */
+async function expectStreamedLoop(result: StreamedLoop, executed: string[]): Promise<void> {
+  let streamed = '';
+  for await (const delta of result.textStream) streamed += delta;
+  expect(await result.text).toBe('Paris is sunny, London rainy, Rome hot.');
+  expect(streamed).toContain('Paris is sunny, London rainy, Rome hot.');
+  expect(executed).toEqual(['Paris', 'London', 'Rome']);
+  expect((await result.steps).map((s) => s.finishReason)).toEqual(['tool-calls', 'tool-calls', 'stop']);
+}
+
 describe('Vercel AI SDK (OpenAI provider, chat-completions model)', () => {
   it('runs a multi-turn tool loop with generateText', async () => {
     scriptLoop();
@@ -129,12 +146,7 @@ describe('Vercel AI SDK (OpenAI provider, chat-completions model)', () => {
       stopWhen: stepCountIs(5),
       tools: weatherTools(executed),
     });
-    let streamed = '';
-    for await (const delta of result.textStream) streamed += delta;
-    expect(await result.text).toBe('Paris is sunny, London rainy, Rome hot.');
-    expect(streamed).toContain('Paris is sunny, London rainy, Rome hot.');
-    expect(executed).toEqual(['Paris', 'London', 'Rome']);
-    expect((await result.steps).map((s) => s.finishReason)).toEqual(['tool-calls', 'tool-calls', 'stop']);
+    await expectStreamedLoop(result, executed);
     expectCleanLoop();
   });
 });
@@ -206,12 +218,7 @@ describe('Vercel AI SDK (OpenAI provider, default Responses model)', () => {
       providerOptions: { openai: { store: false } },
       tools: weatherTools(executed),
     });
-    let streamed = '';
-    for await (const delta of result.textStream) streamed += delta;
-    expect(await result.text).toBe('Paris is sunny, London rainy, Rome hot.');
-    expect(streamed).toContain('Paris is sunny, London rainy, Rome hot.');
-    expect(executed).toEqual(['Paris', 'London', 'Rome']);
-    expect((await result.steps).map((s) => s.finishReason)).toEqual(['tool-calls', 'tool-calls', 'stop']);
+    await expectStreamedLoop(result, executed);
     expectCleanLoop();
     expectFullItems(sent, true);
   });

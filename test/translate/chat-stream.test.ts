@@ -1,10 +1,11 @@
 import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
-import { ChatStreamTranslator, type ChatCompletionChunk, type StreamContext } from '../../lambda/src/translate/chat-stream';
+import { ChatStreamTranslator, type ChatCompletionChunk } from '../../lambda/src/translate/chat-stream';
+import type { ReplyContext } from '../../lambda/src/translate/reply';
 import { responseAsEvents } from '../../lambda/src/translate/unstreamed';
 
-const base: StreamContext = { id: 'chatcmpl-s', created: 1700000000, model: 'm', includeUsage: false };
+const base: ReplyContext = { id: 'chatcmpl-s', created: 1700000000, model: 'm', includeUsage: false };
 
-function run(events: ConverseStreamOutput[], ctx: Partial<StreamContext> = {}): ChatCompletionChunk[] {
+function run(events: ConverseStreamOutput[], ctx: Partial<ReplyContext> = {}): ChatCompletionChunk[] {
   const t = new ChatStreamTranslator({ ...base, ...ctx });
   return events.flatMap((e) => t.next(e));
 }

@@ -34,8 +34,6 @@ export interface ChatCompletionChunk {
   usage?: OpenAIUsage | null;
 }
 
-/** How this request's answer is read back: `ReplyContext` (translate/reply.ts) under its older name. */
-export type StreamContext = ReplyContext;
 
 type Delta = NonNullable<NonNullable<ConverseStreamOutput['contentBlockDelta']>['delta']>;
 

@@ -7,6 +7,7 @@ import { parseRequest } from '../../../lambda/src/schema/validate';
 import { responsesField, responsesFieldNames } from '../../../lambda/src/translate/responses/field-names';
 import { REDACTED_PREFIX } from '../../../lambda/src/translate/responses/input';
 import { toChatRequest } from '../../../lambda/src/translate/responses/request';
+import { clientErrorOf } from '../../support/client-error';
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 
@@ -26,8 +27,8 @@ function rejection(body: Record<string, unknown>): GatewayError {
   try {
     build(body);
   } catch (err) {
-    if (err instanceof DomainError) return fromDomainError(err);
-    if (err instanceof Error && 'status' in err) return err as GatewayError;
+    const e = clientErrorOf(err);
+    if (e) return e;
     throw err;
   }
   throw new Error('expected a 400');
