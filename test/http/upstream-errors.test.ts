@@ -33,7 +33,13 @@ describe('fromBedrockError', () => {
 
   it.each([
     ['a connection reset', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 502, 'upstream_connection_error'],
+    ['a reset the SDK renamed TimeoutError', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', name: 'TimeoutError' }), 502, 'upstream_connection_error'],
+    ['a broken pipe the SDK renamed TimeoutError', Object.assign(new Error('write EPIPE'), { code: 'EPIPE', name: 'TimeoutError' }), 502, 'upstream_connection_error'],
     ['a timeout', Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }), 504, 'upstream_timeout'],
+    ['a body that is not JSON', Object.assign(new SyntaxError('Unexpected token \'<\'\n  Deserialization error: ...'), { $response: {} }), 502, 'upstream_invalid_response'],
+    ['a frame with a bad checksum', new Error('The prelude checksum specified in the message (1) does not match the calculated CRC32 checksum (2)'), 502, 'upstream_invalid_response'],
+    ['a truncated frame', new Error('Truncated event message received.'), 502, 'upstream_invalid_response'],
+    ['an HTML 502 page', Object.assign(new SyntaxError('Unexpected token \'<\''), { name: 'SyntaxError', $response: {}, $metadata: { httpStatusCode: 502 } }), 502, 'upstream_error'],
     ['an unknown 4xx', named('WeirdException', 'nope', 409), 400, 'upstream_rejected'],
     ['an unknown 5xx', named('WeirdException', 'nope', 500), 502, 'upstream_error'],
     ['a plain bug', new TypeError('x is undefined'), 500, 'internal_error'],

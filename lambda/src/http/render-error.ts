@@ -9,7 +9,7 @@ import { DomainError, formatPath, type DomainErrorKind, type FieldNames } from '
 import type { AppLogger } from '../log/logger';
 import { requestTelemetry, type AppEnv } from './env';
 import { GatewayError, type OpenAIErrorType } from './errors';
-import { fromBedrockError, fromUpstreamFailure } from './upstream-errors';
+import { fromBedrockError, fromUpstreamFailure, unparseableUpstream } from './upstream-errors';
 
 const KINDS: Readonly<Record<DomainErrorKind, { status: number; type?: OpenAIErrorType }>> = {
   invalid_request: { status: 400 },
@@ -54,7 +54,10 @@ export function toGatewayError(err: unknown, logger: AppLogger, requestId?: stri
   }
   if (err instanceof HTTPException) return new GatewayError(err.status, err.message || 'Bad request');
   const mapped = fromBedrockError(err);
-  if (mapped.status === 500) {
+  const unreadable = unparseableUpstream(err);
+  // Bytes Bedrock garbled are not the gateway's bug: one line, no stack, and not their content.
+  if (unreadable && mapped.code === 'upstream_invalid_response') logger.warn('upstream answer unreadable', { requestId, reason: unreadable, error: err instanceof Error ? err.name : typeof err });
+  else if (mapped.status === 500) {
     logger.error('unhandled error', { requestId, error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
   }
   return mapped;

@@ -36,6 +36,27 @@ const FIXED_MESSAGES: Record<string, string> = {
 };
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_HTTP2_STREAM_ERROR', 'ERR_HTTP2_SESSION_ERROR']);
+/**
+ * Socket errors the SDK's HTTP handler renames to `TimeoutError` (it retries them as transient) although
+ * nothing timed out: a reset or a broken pipe is a failed connection (502), not the gateway's deadline (504).
+ */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+/**
+ * Why the SDK could not read Bedrock's bytes, if that is what `err` is: a body that is not JSON (an HTML
+ * error page, a cut-off document), an event-stream frame with a bad checksum or cut short. The SDK marks
+ * its deserialisation failures with the raw response (`$response`) and a "Deserialization error" note; the
+ * frame decoder's errors mid-stream carry neither, only their wording.
+ */
+export function unparseableUpstream(err: unknown): 'json' | 'checksum' | 'truncated frame' | undefined {
+  const e = asErrorLike(err);
+  const message = e.message ?? '';
+  if (/checksum .*does not match/i.test(message)) return 'checksum';
+  if (/truncated event message/i.test(message)) return 'truncated frame';
+  const deserialising = (typeof err === 'object' && err !== null && '$response' in err) || /Deserialization error/.test(message);
+  if (deserialising || (e.name === 'SyntaxError' && /JSON/.test(message))) return 'json';
+  return undefined;
+}
 
 interface ErrorLike {
   name?: string;
@@ -53,6 +74,9 @@ export function isAbort(err: unknown): boolean {
   const e = asErrorLike(err);
   return e.name === 'AbortError' || e.name === 'TimeoutError';
 }
+
+const connectionError = (): GatewayError =>
+  new GatewayError(502, 'The connection to Bedrock failed. Retry the request.', { type: 'api_error', code: 'upstream_connection_error' });
 
 const upstreamTimeout = (): GatewayError => new GatewayError(504, 'Bedrock did not answer within the gateway timeout.', { code: 'upstream_timeout' });
 
@@ -85,11 +109,16 @@ export function fromBedrockError(err: unknown): GatewayError {
       code: 'aws_credentials_unavailable',
     });
   }
+  if (e.code && RESET_CODES.has(e.code)) return connectionError();
   if (name === 'TimeoutError') return upstreamTimeout();
-  if ((e.code && NETWORK_CODES.has(e.code)) || /socket hang up|ECONNRESET|premature close/i.test(e.message ?? '')) {
-    return new GatewayError(502, 'The connection to Bedrock failed. Retry the request.', { type: 'api_error', code: 'upstream_connection_error' });
-  }
   const status = e.$metadata?.httpStatusCode;
+  // An error status with an unreadable body (a proxy's HTML page) is still that status's error, below.
+  if (unparseableUpstream(err) && !(status && status >= 400)) {
+    return new GatewayError(502, 'Bedrock returned an answer the gateway could not read. Retry the request.', { type: 'api_error', code: 'upstream_invalid_response' });
+  }
+  if ((e.code && NETWORK_CODES.has(e.code)) || /socket hang up|ECONNRESET|premature close/i.test(e.message ?? '')) {
+    return connectionError();
+  }
   if (status && status >= 400 && status < 500) {
     // An error Bedrock does not document says nothing the client can act on, and its text may name internal
     // hosts: a stable message with Bedrock's request id (for AWS support) instead.
