@@ -4,6 +4,13 @@
  */
 import * as z from 'zod';
 import { ENV } from './env-names';
+import type { JsonBudget } from './schema/json-budget';
+
+/**
+ * Deepest nesting a request may have. JSON.parse takes any depth, but the translators and the SDK serialise
+ * recursively and run out of stack at a few thousand levels; no real request comes near this.
+ */
+export const MAX_JSON_DEPTH = 128;
 
 const bool = (fallback: boolean) =>
   z
@@ -122,6 +129,12 @@ const envSchema = z.object({
   [ENV.MAX_DOCUMENTS]: int(5, 0, 10_000),
   [ENV.MAX_IMAGE_BYTES]: int(3_932_160, 1024, 200 * 1024 * 1024),
   [ENV.MAX_DOCUMENT_BYTES]: int(4_718_592, 1024, 200 * 1024 * 1024),
+  // Shape budgets checked on the body's text before JSON.parse, and content parts on the typed request (issue 18).
+  [ENV.MAX_JSON_VALUES]: int(1_000_000, 1_000, 100_000_000),
+  [ENV.MAX_ARRAY_ITEMS]: int(100_000, 16, 10_000_000),
+  [ENV.MAX_OBJECT_KEYS]: int(1_000, 16, 10_000_000),
+  [ENV.MAX_TOP_LEVEL_KEYS]: int(128, 16, 100_000),
+  [ENV.MAX_CONTENT_PARTS]: int(20_000, 1, 10_000_000),
   [ENV.METRICS_ENABLED]: optionalBool,
   [ENV.METRICS_NAMESPACE]: z.string().optional().default('BedrockOpenAIGateway'),
   [ENV.RESPONSE_STORE]: z
@@ -209,6 +222,10 @@ export interface RequestLimits {
   readonly maxImageBytes: number;
   /** Decoded bytes per document. */
   readonly maxDocumentBytes: number;
+  /** Shape of the body, checked on its text before parsing (schema/json-budget.ts). */
+  readonly json: JsonBudget;
+  /** Content parts in all messages together. */
+  readonly maxContentParts: number;
 }
 
 export class ConfigError extends Error {
@@ -265,6 +282,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
       maxDocuments: e.MAX_DOCUMENTS,
       maxImageBytes: e.MAX_IMAGE_BYTES,
       maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
+      json: { maxDepth: MAX_JSON_DEPTH, maxValues: e.MAX_JSON_VALUES, maxArrayItems: e.MAX_ARRAY_ITEMS, maxObjectKeys: e.MAX_OBJECT_KEYS, maxTopLevelKeys: e.MAX_TOP_LEVEL_KEYS },
+      maxContentParts: e.MAX_CONTENT_PARTS,
     },
     metrics: { enabled: e.METRICS_ENABLED ?? e.AWS_LAMBDA_FUNCTION_NAME !== undefined, namespace: e.METRICS_NAMESPACE },
     store,

@@ -132,3 +132,62 @@ describe('the Responses route', () => {
     expect(ok.status).toBe(200);
   });
 });
+
+describe('shape budgets before parsing (issue 18, finding 2)', () => {
+  const parts = (n: number) => Array.from({ length: n }, () => ({ type: 'text', text: 'x' }));
+  const pairs = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
+  const unknownKeys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`x_${i}`, 1]));
+  const env = { MAX_TOP_LEVEL_KEYS: '40', MAX_OBJECT_KEYS: '50', MAX_ARRAY_ITEMS: '100', MAX_JSON_VALUES: '5000', MAX_CONTENT_PARTS: '150' };
+
+  it.each([
+    ['too many top-level keys', { messages: [{ role: 'user', content: 'hi' }], ...unknownKeys(40) }, 'too_many_keys', null],
+    ['an object with too many keys', { messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: pairs(51) } } }] }, 'too_many_keys', 'tools[0].function.parameters.properties'],
+    ['an array that is too long', { messages: [{ role: 'user', content: parts(101) }] }, 'too_many_items', 'messages[0].content'],
+    ['too many values', { messages: Array.from({ length: 90 }, () => ({ role: 'user', content: parts(20) })) }, 'too_many_values', null],
+    ['too many content parts in all messages', { messages: [{ role: 'user', content: parts(80) }, { role: 'assistant', content: 'ok' }, { role: 'user', content: parts(80) }] }, 'too_many_content_parts', 'messages[2].content'],
+    ['more metadata pairs than OpenAI takes', { messages: [{ role: 'user', content: 'hi' }], metadata: pairs(17) }, 'invalid_value', 'metadata'],
+    ['a metadata value longer than OpenAI takes', { messages: [{ role: 'user', content: 'hi' }], metadata: { k: 'v'.repeat(513) } }, 'invalid_value', 'metadata.k'],
+  ])('%s: a 400 naming the field and the limit, no upstream call', async (_name, body, code, param) => {
+    const { bedrock, post } = setup(env);
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expectOpenAIError(res.json, { type: 'invalid_request_error', code, param });
+    expect(bedrock.calls).toHaveLength(0);
+  });
+
+  it.each([
+    ['38 top-level keys', { messages: [{ role: 'user', content: 'hi' }], ...unknownKeys(36) }],
+    ['100 parts in one message', { messages: [{ role: 'user', content: parts(100) }] }],
+    ['16 metadata pairs', { messages: [{ role: 'user', content: 'hi' }], metadata: pairs(16) }],
+  ])('%s just inside the budget: 200', async (_name, body) => {
+    const { bedrock, post } = setup(env);
+    expect((await post(body)).status).toBe(200);
+    expect(bedrock.calls).toHaveLength(1);
+  });
+
+  it('names the limit in the message', async () => {
+    const { post } = setup(env);
+    const res = await post({ messages: [{ role: 'user', content: parts(101) }] });
+    expect((res.json.error as { message: string }).message).toMatch(/more than 100 items.*at most 100/);
+  });
+
+  it.each([
+    ['/v1/responses', { model: VISION_MODEL, input: [{ role: 'user', content: parts(101).map(() => ({ type: 'input_text', text: 'x' })) }] }, 'input[0].content'],
+    ['/v1/embeddings', { model: 'amazon.titan-embed-text-v2:0', input: Array.from({ length: 101 }, () => 'x') }, 'input'],
+  ])('%s is held to the same budget, in its own field names', async (path, body, param) => {
+    const bedrock = fakeBedrock();
+    const app = createApp(fakeDeps(env, bedrock));
+    const res = await app.request(path, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+    expect(res.status).toBe(400);
+    expectOpenAIError(await res.json(), { code: 'too_many_items', param });
+    expect(bedrock.calls).toHaveLength(0);
+  });
+
+  it('defaults fit a long agent session (5,000 items, 128 tools with big schemas)', async () => {
+    const { bedrock, post } = setup();
+    const tools = Array.from({ length: 128 }, (_, i) => ({ type: 'function', function: { name: `t${i}`, parameters: { type: 'object', properties: pairs(60) } } }));
+    const messages = Array.from({ length: 5000 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: [{ type: 'text', text: `turn ${i}` }] }));
+    expect((await post({ messages, tools, metadata: pairs(16) })).status).toBe(200);
+    expect(bedrock.calls).toHaveLength(1);
+  });
+});

@@ -68,7 +68,7 @@ const truncated = (): GatewayError =>
 
 export function chatShapedHandler(deps: AppDeps, route: ChatShapedRoute) {
   return async function chatShaped(c: Context<AppEnv>): Promise<Response> {
-    const adapted = await route.adapt(await readJson(c), c);
+    const adapted = await route.adapt(await readJson(c, deps.config.limits.json), c);
     if (adapted.fieldNames) c.set('fieldNames', adapted.fieldNames);
     const req = adapted.request;
     checkChatLimits(req, deps.config.limits);

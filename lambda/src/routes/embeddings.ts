@@ -61,7 +61,7 @@ export function embeddingOptions(req: EmbeddingsRequest): EmbeddingOptions {
 
 export function embeddingsHandler(deps: AppDeps) {
   return async function embeddings(c: Context<AppEnv>): Promise<Response> {
-    const req = parseRequest(embeddingsRequestSchema, await readJson(c));
+    const req = parseRequest(embeddingsRequestSchema, await readJson(c, deps.config.limits.json));
     const input = classifyInput(req.input);
     const model = await deps.models.resolve(req.model, 'embedding');
     c.set('model', model.modelId);

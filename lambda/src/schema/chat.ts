@@ -11,6 +11,18 @@ import { modelField } from './model-field';
 export const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 export const FUNCTION_NAME_RULE = 'function names must be 1-64 characters of a-z, A-Z, 0-9, _ or -';
 
+/** OpenAI's rule for `metadata`: at most 16 pairs, keys up to 64 characters, values up to 512. */
+export const METADATA_LIMITS = { pairs: 16, keyChars: 64, valueChars: 512 } as const;
+
+/** `metadata` as OpenAI takes it (built inside the lazily built schemas). */
+export function metadataSchema() {
+  const { pairs, keyChars, valueChars } = METADATA_LIMITS;
+  return z
+    .record(z.string().max(keyChars, `metadata keys are at most ${keyChars} characters`), z.string().max(valueChars, `metadata values are at most ${valueChars} characters`))
+    .refine((m) => Object.keys(m).length <= pairs, `metadata holds at most ${pairs} key-value pairs`)
+    .nullish();
+}
+
 /** The schemas, built on the first request that needs them (see ./deferred). */
 function build() {
   const textPart = z.object({ type: z.literal('text'), text: z.string() }).loose();
@@ -117,7 +129,7 @@ function build() {
       stream: z.boolean().nullish(),
       stream_options: z.object({ include_usage: z.boolean().optional() }).loose().nullish(),
       user: z.string().optional(),
-      metadata: z.record(z.string(), z.string()).nullish(),
+      metadata: metadataSchema(),
       seed: z.number().int().nullish(),
       frequency_penalty: z.number().min(-2).max(2).nullish(),
       presence_penalty: z.number().min(-2).max(2).nullish(),

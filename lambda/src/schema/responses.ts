@@ -4,7 +4,7 @@
  * gateway cannot serve gets a 400 that names it (`input[3].type`) rather than a union mismatch.
  */
 import * as z from 'zod';
-import { FUNCTION_NAME, FUNCTION_NAME_RULE } from './chat';
+import { FUNCTION_NAME, FUNCTION_NAME_RULE, metadataSchema } from './chat';
 import { deferred, keySet, once } from './deferred';
 import { modelField } from './model-field';
 
@@ -141,7 +141,7 @@ function build() {
         .loose()
         .nullish(),
       text: z.object({ format: textFormatSchema.nullish(), verbosity: z.enum(['low', 'medium', 'high']).nullish() }).loose().nullish(),
-      metadata: z.record(z.string(), z.string()).nullish(),
+      metadata: metadataSchema(),
       stream: z.boolean().nullish(),
       stream_options: z.object({ include_obfuscation: z.boolean().optional() }).loose().nullish(),
       store: z.boolean().nullish(),

@@ -45,6 +45,14 @@ export function checkChatLimits(req: ChatRequest, limits: RequestLimits): void {
   if (tools > limits.maxTools) {
     throw tooLarge(`The request defines ${tools} tools; this gateway accepts at most ${limits.maxTools}.`, req.tools ? 'tools' : 'functions', 'too_many_tools');
   }
+  let parts = 0;
+  req.messages.forEach((m, i) => {
+    if (!Array.isArray(m.content)) return;
+    parts += m.content.length;
+    if (parts > limits.maxContentParts) {
+      throw tooLarge(`The request holds more than ${limits.maxContentParts} content parts in all messages together; this gateway accepts at most ${limits.maxContentParts}.`, `messages[${i}].content`, 'too_many_content_parts');
+    }
+  });
   let images = 0;
   let documents = 0;
   req.messages.forEach((m, i) => {
