@@ -135,6 +135,10 @@ const envSchema = z.object({
   [ENV.MAX_OBJECT_KEYS]: int(1_000, 16, 10_000_000),
   [ENV.MAX_TOP_LEVEL_KEYS]: int(128, 16, 100_000),
   [ENV.MAX_CONTENT_PARTS]: int(20_000, 1, 10_000_000),
+  // Image URLs the gateway fetches: one request's total, and what the whole process holds and runs at once.
+  [ENV.IMAGE_FETCH_MAX_REQUEST_BYTES]: int(20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  [ENV.IMAGE_FETCH_MAX_INFLIGHT_BYTES]: int(128 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
+  [ENV.IMAGE_FETCH_MAX_CONCURRENT]: int(64, 1, 10_000),
   [ENV.METRICS_ENABLED]: optionalBool,
   [ENV.METRICS_NAMESPACE]: z.string().optional().default('BedrockOpenAIGateway'),
   [ENV.RESPONSE_STORE]: z
@@ -187,6 +191,8 @@ export interface GatewayConfig {
    */
   readonly hostedTools: 'ignore' | 'reject';
   readonly allowPrivateUrlFetch: boolean;
+  /** Budgets of the image-URL fetcher (media/fetcher.ts). */
+  readonly imageFetch: { readonly maxRequestBytes: number; readonly maxInflightBytes: number; readonly maxConcurrent: number };
   readonly limits: RequestLimits;
   /** CloudWatch embedded-metric-format lines on stdout (default: on in Lambda, off elsewhere). */
   readonly metrics: { readonly enabled: boolean; readonly namespace: string };
@@ -275,6 +281,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     reasoningAsThinkTags: e.REASONING_AS_THINK_TAGS,
     hostedTools: e.HOSTED_TOOLS,
     allowPrivateUrlFetch: e.ALLOW_PRIVATE_URL_FETCH,
+    imageFetch: { maxRequestBytes: e.IMAGE_FETCH_MAX_REQUEST_BYTES, maxInflightBytes: e.IMAGE_FETCH_MAX_INFLIGHT_BYTES, maxConcurrent: e.IMAGE_FETCH_MAX_CONCURRENT },
     limits: {
       maxMessages: e.MAX_MESSAGES,
       maxTools: e.MAX_TOOLS,

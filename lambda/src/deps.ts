@@ -10,7 +10,12 @@ import type { DecodedMedia } from './translate/media';
 
 /** Fetches http(s) media URLs for image parts (with the SSRF guard). */
 export interface MediaFetcher {
-  fetchAll(urls: readonly string[], signal?: AbortSignal): Promise<ReadonlyMap<string, DecodedMedia>>;
+  /**
+   * `hold` receives the function that gives the request's fetched bytes back to the process-wide budget; the
+   * caller runs it when the request is over (the bytes live on in the Bedrock call). Without `hold` they are
+   * given back when the fetch returns.
+   */
+  fetchAll(urls: readonly string[], signal?: AbortSignal, hold?: (release: () => void) => void): Promise<ReadonlyMap<string, DecodedMedia>>;
 }
 
 /** Everything the app needs from the outside world, built once per process by a runtime entry. */

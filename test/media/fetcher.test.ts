@@ -179,3 +179,59 @@ describe('content checks and limits', () => {
     expect(hits).toEqual([]);
   });
 });
+
+describe('byte and concurrency budgets (issue 18, finding 3)', () => {
+  /** A PNG of `size` bytes (the signature, then zeros). */
+  const pngOf = (size: number) => Buffer.concat([PNG.subarray(0, 8), Buffer.alloc(size - 8)]);
+  /** Answers after `gate` opens, so fetches stay in flight while the test looks. */
+  const gated = (bytes: Buffer, gate: Promise<void>): Handler => (_req, res) => void gate.then(() => res.writeHead(200, { 'content-type': 'image/png' }).end(bytes));
+
+  it('refuses a request whose images add up to more than its budget, naming the limit', async () => {
+    routes.set('/a.png', image(pngOf(3000)));
+    routes.set('/b.png', image(pngOf(3000)));
+    const err = await refusal([`${base}/a.png`, `${base}/b.png`], { allowPrivateAddresses: true, maxRequestBytes: 5000 });
+    expect([err.status, err.code]).toEqual([400, 'image_urls_too_large']);
+    expect(err.message).toContain('5000 bytes');
+  });
+
+  it('fetches a request whose images add up to its budget exactly', async () => {
+    routes.set('/a.png', image(pngOf(2500)));
+    routes.set('/b.png', image(pngOf(2500)));
+    const got = await createMediaFetcher({ allowPrivateAddresses: true, maxRequestBytes: 5000 }).fetchAll([`${base}/a.png`, `${base}/b.png`]);
+    expect(got.size).toBe(2);
+  });
+
+  it.each([
+    ['in-flight bytes', { maxBytes: 4000, maxInflightBytes: 10_000 }, 3],
+    ['concurrent fetches', { maxConcurrentFetches: 4 }, 3],
+  ])('answers 503 with Retry-After when the process cap on %s is full, before connecting, and admits again once released', async (_name, caps, urls) => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    for (let i = 0; i < 6; i++) routes.set(`/g${i}.png`, gated(pngOf(100), gate));
+    const fetcher = createMediaFetcher({ allowPrivateAddresses: true, ...caps });
+    let release!: () => void;
+    const first = fetcher.fetchAll(Array.from({ length: urls }, (_, i) => `${base}/g${i}.png`), undefined, (r) => (release = r));
+    const second = fetcher.fetchAll([`${base}/g3.png`, `${base}/g4.png`]).then(() => undefined, (e: unknown) => clientErrorOf(e) as GatewayError);
+    const err = await second;
+    expect([err?.status, err?.code, err?.retryAfterSeconds]).toEqual([503, 'image_fetch_busy', 2]);
+    expect(hits.filter((h) => h === '/g3.png' || h === '/g4.png')).toHaveLength(0);
+    open();
+    expect((await first).size).toBe(urls);
+    // The first request still holds its (now small) bytes; fetches are over: room for the next one.
+    expect((await fetcher.fetchAll([`${base}/g4.png`])).size).toBe(1);
+    release();
+    expect((await fetcher.fetchAll([`${base}/g5.png`, `${base}/g3.png`, `${base}/g4.png`])).size).toBe(3);
+  });
+
+  it('gives the bytes back when a request fails', async () => {
+    routes.set('/big.png', image(pngOf(3000)));
+    routes.set('/ok.png', image(pngOf(100)));
+    const fetcher = createMediaFetcher({ allowPrivateAddresses: true, maxBytes: 4000, maxInflightBytes: 4000, maxRequestBytes: 2000 });
+    for (let i = 0; i < 3; i++) await expect(fetcher.fetchAll([`${base}/big.png`])).rejects.toBeDefined();
+    let held = false;
+    await fetcher.fetchAll([`${base}/ok.png`], undefined, () => (held = true));
+    expect(held).toBe(true);
+    // Held (unreleased) 100 bytes + a new worst case of 2000 fit in 4000: nothing leaked from the failures.
+    expect((await fetcher.fetchAll([`${base}/ok.png`])).size).toBe(1);
+  });
+});

@@ -10,7 +10,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { MediaFetcher } from '../deps';
-import { invalidRequest, type DomainError } from '../errors/domain-error';
+import { DomainError, invalidRequest } from '../errors/domain-error';
 import { sniffImageFormat, type DecodedMedia } from '../translate/media';
 import { isForbiddenAddress } from './address-guard';
 
@@ -29,6 +29,16 @@ export interface MediaFetcherOptions {
   readonly resolve?: (hostname: string) => Promise<LookupAddress[]>;
   /** The address policy (tests narrow it to exercise refusals on loopback). @default isForbiddenAddress */
   readonly isForbidden?: (address: string) => boolean;
+  /** Bytes all of one request's images may add up to. @default 20 MiB */
+  readonly maxRequestBytes?: number;
+  /**
+   * Bytes of fetched images the whole process holds at once (reserved at the worst case while fetching, the
+   * actual size until the request is over). A request that does not fit is a 503 with Retry-After.
+   * @default 128 MiB
+   */
+  readonly maxInflightBytes?: number;
+  /** Image fetches the whole process runs at once; a request whose URLs do not fit is a 503. @default 64 */
+  readonly maxConcurrentFetches?: number;
 }
 
 const IMAGE_TYPES: Readonly<Record<string, string>> = {
@@ -41,6 +51,18 @@ const IMAGE_TYPES: Readonly<Record<string, string>> = {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 class FetchRefused extends Error {}
+
+/** One request's images add up to more than its budget (a 400 of its own, not a refused URL). */
+class RequestBudgetExceeded extends Error {}
+
+/** Bytes read so far by one request's fetches together. */
+interface RequestTally {
+  bytes: number;
+  readonly max: number;
+}
+
+/** Seconds a client waits before retrying when the process's image-fetch capacity is full. */
+const BUSY_RETRY_AFTER_SECONDS = 2;
 
 const systemResolve = (hostname: string): Promise<LookupAddress[]> =>
   new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
@@ -110,21 +132,26 @@ function get(target: Target, signal: AbortSignal): Promise<IncomingMessage> {
   });
 }
 
-async function readCapped(res: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+async function readCapped(res: IncomingMessage, maxBytes: number, tally: RequestTally): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res as AsyncIterable<Buffer>) {
     size += chunk.length;
+    tally.bytes += chunk.length;
     if (size > maxBytes) {
       res.destroy();
       throw new FetchRefused(`it is larger than ${maxBytes} bytes`);
+    }
+    if (tally.bytes > tally.max) {
+      res.destroy();
+      throw new RequestBudgetExceeded();
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
 }
 
-async function fetchImage(raw: string, opts: MediaFetcherOptions, signal: AbortSignal): Promise<DecodedMedia> {
+async function fetchImage(raw: string, opts: MediaFetcherOptions, signal: AbortSignal, tally: RequestTally): Promise<DecodedMedia> {
   const maxBytes = opts.maxBytes ?? 3_932_160;
   let url = parse(raw);
   for (let hop = 0; ; hop++) {
@@ -152,7 +179,7 @@ async function fetchImage(raw: string, opts: MediaFetcherOptions, signal: AbortS
       res.destroy();
       throw new FetchRefused(`it is larger than ${maxBytes} bytes`);
     }
-    const bytes = await readCapped(res, maxBytes);
+    const bytes = await readCapped(res, maxBytes, tally);
     const sniffed = sniffImageFormat(bytes);
     if (sniffed !== declared) throw new FetchRefused(`its data is not the ${declared} image its content type says`);
     return { mimeType, bytes };
@@ -173,24 +200,65 @@ function refusal(raw: string, err: unknown, timedOut: boolean): DomainError {
 
 export function createMediaFetcher(opts: MediaFetcherOptions): MediaFetcher {
   const maxUrls = opts.maxUrls ?? 20;
+  const maxBytes = opts.maxBytes ?? 3_932_160;
+  const maxRequestBytes = opts.maxRequestBytes ?? 20 * 1024 * 1024;
+  const maxInflightBytes = opts.maxInflightBytes ?? 128 * 1024 * 1024;
+  const maxConcurrent = opts.maxConcurrentFetches ?? 64;
+  // What the whole process holds: bytes reserved by requests, and fetches running.
+  let inflightBytes = 0;
+  let fetches = 0;
   return {
-    async fetchAll(urls, signal) {
+    async fetchAll(urls, signal, hold) {
       const unique = [...new Set(urls)];
       if (unique.length > maxUrls) {
         throw invalidRequest(`At most ${maxUrls} image URLs are fetched per request.`, ['messages'], 'too_many_images');
       }
-      const entries = await Promise.all(
-        unique.map(async (url): Promise<[string, DecodedMedia]> => {
-          const timeout = AbortSignal.timeout(opts.timeoutMs ?? 10_000);
-          try {
-            return [url, await fetchImage(url, opts, signal ? AbortSignal.any([signal, timeout]) : timeout)];
-          } catch (err) {
-            if (signal?.aborted) throw err;
-            throw refusal(url, err, timeout.aborted);
-          }
-        }),
-      );
-      return new Map(entries);
+      // Admission, before any connection: the request's worst case must fit beside what is in flight (a
+      // request alone is always let in, so a budget set below one request's worst case cannot lock it out).
+      let reserved = Math.min(unique.length * maxBytes, maxRequestBytes);
+      const busy = (inflightBytes > 0 && inflightBytes + reserved > maxInflightBytes) || (fetches > 0 && fetches + unique.length > maxConcurrent);
+      if (busy) {
+        throw new DomainError('unavailable', 'The gateway is fetching as many images as it can hold right now. Retry shortly, or send the images as data: URLs.', null, 'image_fetch_busy', BUSY_RETRY_AFTER_SECONDS);
+      }
+      inflightBytes += reserved;
+      fetches += unique.length;
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        inflightBytes -= reserved;
+      };
+      const tally: RequestTally = { bytes: 0, max: maxRequestBytes };
+      // The first failure stops the request's other fetches: their bytes would be thrown away.
+      const stop = new AbortController();
+      try {
+        const entries = await Promise.all(
+          unique.map(async (url): Promise<[string, DecodedMedia]> => {
+            const timeout = AbortSignal.timeout(opts.timeoutMs ?? 10_000);
+            try {
+              return [url, await fetchImage(url, opts, AbortSignal.any([stop.signal, timeout, ...(signal ? [signal] : [])]), tally)];
+            } catch (err) {
+              stop.abort();
+              if (signal?.aborted) throw err;
+              if (err instanceof RequestBudgetExceeded) {
+                throw invalidRequest(`The images at this request's URLs add up to more than ${maxRequestBytes} bytes, the most this gateway fetches for one request.`, ['messages'], 'image_urls_too_large');
+              }
+              throw refusal(url, err, timeout.aborted);
+            } finally {
+              fetches--;
+            }
+          }),
+        );
+        // From here on the request holds what it fetched, not its worst case.
+        inflightBytes -= reserved - tally.bytes;
+        reserved = tally.bytes;
+        if (hold) hold(release);
+        else release();
+        return new Map(entries);
+      } catch (err) {
+        release();
+        throw err;
+      }
     },
   };
 }

@@ -41,7 +41,8 @@ export async function fetchRemoteMedia(
   const urls = caps.images ? remoteImageUrls(req) : [];
   if (urls.length === 0) return undefined;
   if (!deps.media) throw invalidRequest('This gateway does not fetch image URLs; send images as data: URLs.', ['messages'], 'invalid_image_url');
-  const media = await deps.media.fetchAll(urls, c.req.raw.signal);
+  // The fetched bytes count against the process's budget until the request is over (they live on in the call).
+  const media = await deps.media.fetchAll(urls, c.req.raw.signal, (release) => requestTelemetry(c).onComplete(release));
   checkFetchedMedia(media, deps.config.limits);
   return media;
 }

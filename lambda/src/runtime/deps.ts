@@ -68,7 +68,12 @@ export function buildDeps(config: GatewayConfig): ProcessDeps {
     keyStore,
     keys: keyStore,
     bedrock: createBedrockRuntime({ region: config.region }),
-    media: createMediaFetcher({ allowPrivateAddresses: config.allowPrivateUrlFetch }),
+    media: createMediaFetcher({
+      allowPrivateAddresses: config.allowPrivateUrlFetch,
+      maxRequestBytes: config.imageFetch.maxRequestBytes,
+      maxInflightBytes: config.imageFetch.maxInflightBytes,
+      maxConcurrentFetches: config.imageFetch.maxConcurrent,
+    }),
     catalog,
     models: createResolver({
       defaultModel: defaults.chat,
