@@ -139,6 +139,8 @@ const envSchema = z.object({
   [ENV.IMAGE_FETCH_MAX_REQUEST_BYTES]: int(20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   [ENV.IMAGE_FETCH_MAX_INFLIGHT_BYTES]: int(128 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
   [ENV.IMAGE_FETCH_MAX_CONCURRENT]: int(64, 1, 10_000),
+  // Node server: how long a request's headers and body may take to arrive (issue 18).
+  [ENV.REQUEST_TIMEOUT_MS]: int(120_000, 1_000, 3_600_000),
   [ENV.METRICS_ENABLED]: optionalBool,
   [ENV.METRICS_NAMESPACE]: z.string().optional().default('BedrockOpenAIGateway'),
   [ENV.RESPONSE_STORE]: z
@@ -177,6 +179,8 @@ export interface GatewayConfig {
   readonly maxBodyBytes: number;
   readonly upstreamTimeoutMs: number;
   readonly shutdownGraceMs: number;
+  /** Node server: the time a request's headers and body may take to arrive (then 408). */
+  readonly requestTimeoutMs: number;
   readonly enableCrossRegionInference: boolean;
   readonly enableApplicationInferenceProfiles: boolean;
   readonly enablePromptCaching: boolean;
@@ -271,6 +275,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     maxBodyBytes: e.MAX_BODY_BYTES,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     enableCrossRegionInference: e.ENABLE_CROSS_REGION_INFERENCE,
     enableApplicationInferenceProfiles: e.ENABLE_APPLICATION_INFERENCE_PROFILES,
     enablePromptCaching: e.ENABLE_PROMPT_CACHING,

@@ -121,3 +121,39 @@ describe('start-up checks (the same on every runtime)', () => {
     }
   });
 });
+
+describe('ALB events the adapter cannot build a request from (issue 18, finding 6)', () => {
+  let handler: (event: ALBEvent, context: unknown) => Promise<ALBResult>;
+  beforeAll(() => {
+    jest.isolateModules(() => {
+      handler = require('../../../lambda/src/runtime/lambda/alb').handler;
+    });
+  });
+  let consoleError: jest.SpyInstance;
+  beforeEach(() => {
+    consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => consoleError.mockRestore());
+
+  const valid = () => albEvent({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] });
+  it.each<[string, (e: ALBEvent) => ALBEvent]>([
+    ['a body marked base64 that is not', (e) => ({ ...e, body: '%%% not base64 %%%', isBase64Encoded: true })],
+    ['a header value with CR/LF', (e) => ({ ...e, headers: { ...e.headers, 'x-note': 'a\r\nx-injected: 1' } })],
+    ['a multi-value header value with LF', (e) => ({ ...e, headers: undefined, multiValueHeaders: { host: ['gw.example'], authorization: [`Bearer ${KEY}`], 'x-note': ['a\nb'] } })],
+  ])('%s: an OpenAI-shaped 400, without console.error', async (_name, change) => {
+    const event = change(valid());
+    const res = await handler(event, {});
+    expect(res.statusCode).toBe(400);
+    const contentType = res.headers?.['content-type'] ?? res.multiValueHeaders?.['content-type']?.[0];
+    expect(contentType).toBe('application/json');
+    expect(event.multiValueHeaders ? res.multiValueHeaders : res.headers).toBeDefined();
+    expect(JSON.parse(res.body ?? '{}')).toMatchObject({ error: { type: 'invalid_request_error', code: 'malformed_http' } });
+    expect(consoleError).not.toHaveBeenCalled();
+  });
+
+  it('still serves a body that really is base64', async () => {
+    const event = valid();
+    const res = await handler({ ...event, body: Buffer.from(event.body ?? '').toString('base64'), isBase64Encoded: true }, {});
+    expect(res.statusCode).toBe(200);
+  });
+});

@@ -1,11 +1,13 @@
 /**
  * Node server entry (Fargate, local runs, `npm start`, `npm run demo`).
  */
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener, RequestError, serve, type ServerType } from '@hono/node-server';
+import { createServer, type ServerOptions } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createApp } from '../../app';
 import { ConfigError } from '../../config';
 import type { AppLogger } from '../../log/logger';
+import { GatewayError, internalError } from '../../http/errors';
 import { depsFromEnv, StartupError } from '../deps';
 import { drain } from './drain';
 import { nodeSseTransport } from './sse';
@@ -46,6 +48,32 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
+/**
+ * A request `@hono/node-server` cannot turn into a web Request (a Host header holding `/`, a backslash in
+ * the path) would get its bodiless 400: the same OpenAI error shape as everything else instead, logged once.
+ */
+function unbuildableRequest(logger: AppLogger) {
+  return (err: unknown): Response => {
+    const refused = err instanceof RequestError;
+    logger.warn('request refused before routing', { reason: refused ? err.message : err instanceof Error ? err.name : 'unknown' });
+    const answer = refused ? new GatewayError(400, 'The request line or its Host header is not valid.', { code: 'malformed_http' }) : internalError();
+    return new Response(JSON.stringify(answer.toBody()), { status: answer.status, headers: { 'content-type': 'application/json', connection: 'close' } });
+  };
+}
+
+/**
+ * How long a request (headers and body) may take to arrive before the connection is answered 408 and
+ * closed: a client trickling its body would otherwise hold a connection for Node's 300 s default. Node
+ * checks every `connectionsCheckingInterval`, so that follows the timeout.
+ */
+function requestTimeouts(requestTimeoutMs: number): ServerOptions {
+  return {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: Math.min(60_000, requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 4))),
+  };
+}
+
 export async function startServer(env: Readonly<Record<string, string | undefined>>): Promise<RunningServer> {
   const deps = depsFromEnv(env);
   const { config } = deps;
@@ -58,7 +86,10 @@ export async function startServer(env: Readonly<Record<string, string | undefine
   }
   const app = createApp({ ...deps, sseTransport: nodeSseTransport });
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    // Node's server with the adapter's listener, built here to hand it an error handler and the timeouts.
+    const listener = getRequestListener(app.fetch, { hostname: config.host, errorHandler: unbuildableRequest(deps.logger) });
+    const create = ((options: ServerOptions) => createServer({ ...options, ...requestTimeouts(config.requestTimeoutMs) }, listener)) as typeof createServer;
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, createServer: create }, () => resolve(s));
     s.once('error', (err: NodeJS.ErrnoException) => reject(new StartupError(`Cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`)));
   });
   server.on('clientError', answerClientError);
