@@ -32,4 +32,6 @@ export interface AppDeps {
   readonly sseTransport?: SseTransport;
   /** Stored Responses (`store`, `previous_response_id`, `item_reference`); absent when RESPONSE_STORE=none. */
   readonly store?: ResponseStore;
+  /** Aborted when a draining server's grace period is over: open streams end with an error event. */
+  readonly shutdown?: AbortSignal;
 }

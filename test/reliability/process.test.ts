@@ -74,6 +74,31 @@ describe('SIGTERM', () => {
   });
 });
 
+describe('a stream cut at the end of the grace period (issue 18, finding 6)', () => {
+  it('ends with an error event (no [DONE]) and leaves an access-log line', async () => {
+    const gw = await spawnGateway({ ...upstreamEnv(), API_KEY: KEY, SHUTDOWN_GRACE_MS: '300' });
+    // Forty words a second apart: still streaming long after the grace period.
+    emulator.enqueue({ content: [{ text: Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ') }], deltaDelayMs: 1000 });
+    const res = await chat(gw, KEY, true);
+    expect(res.status).toBe(200);
+    const requestId = res.headers.get('x-request-id');
+    const reading = readSse(res);
+    await waitFor(() => emulator.openStreams === 1, 10_000, 'stream open');
+    gw.child.kill('SIGTERM');
+    const events = await reading;
+    expect(events).not.toContain('[DONE]');
+    expect(JSON.parse(events.at(-1)!)).toMatchObject({ error: { type: 'service_unavailable', code: 'server_shutting_down' } });
+    expect(await gw.exited).toBe(0);
+    const access = gw
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"message":"request"') && l.includes(`"requestId":"${requestId}"`));
+    expect(access).toHaveLength(1);
+    expect(JSON.parse(access[0])).toMatchObject({ errorCode: 'server_shutting_down' });
+    await waitFor(() => emulator.openStreams === 0 && emulator.inFlight === 0, 10_000, 'upstream closed');
+  });
+});
+
 describe('API key secret', () => {
   it.each([
     ['Secrets Manager refuses', { type: 'AccessDeniedException', status: 400 }, /AccessDeniedException/],

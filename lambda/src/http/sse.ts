@@ -35,6 +35,27 @@ export interface SseOptions {
   readonly errorEvent?: (err: GatewayError) => { event?: string; data: unknown };
   /** The runtime's own transport (AppDeps.sseTransport). @default Hono's `streamSSE` */
   readonly transport?: SseTransport;
+  /** Aborted when the server must close its streams (AppDeps.shutdown): the stream ends with an error event. */
+  readonly shutdown?: AbortSignal;
+}
+
+/** What a stream cut by a draining server tells its client: try again (another task will answer). */
+const shuttingDown = (): GatewayError =>
+  new GatewayError(503, 'The gateway is shutting down; retry the request.', { type: 'service_unavailable', code: 'server_shutting_down', retryAfterSeconds: 1 });
+
+/**
+ * `work`, unless `signal` aborts first: then it rejects at once with the shutdown error (and `work` is left
+ * to the abort of the sink's signal, which ends its upstream call; its own failure is then nobody's news).
+ */
+function untilShutdown(work: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return work;
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(shuttingDown());
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(shuttingDown());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 export function sseResponse(c: Context<AppEnv>, produce: (sink: SseSink) => Promise<void>, options: SseOptions): Response {
@@ -43,11 +64,18 @@ export function sseResponse(c: Context<AppEnv>, produce: (sink: SseSink) => Prom
   const run = async (stream: SSEStreamingApi): Promise<void> => {
     const controller = new AbortController();
     stream.onAbort(() => controller.abort());
-    const sink: SseSink = { send: (data, event) => stream.writeSSE({ data: JSON.stringify(data), ...(event ? { event } : {}) }), signal: controller.signal };
+    // Once the stream is cut (shutdown), what the producer still sends goes nowhere.
+    let cut = false;
+    const sink: SseSink = {
+      send: (data, event) => (cut ? Promise.resolve() : stream.writeSSE({ data: JSON.stringify(data), ...(event ? { event } : {}) })),
+      signal: controller.signal,
+    };
     try {
-      await produce(sink);
+      await untilShutdown(produce(sink), options.shutdown);
       if (options.done !== false && !stream.aborted) await stream.writeSSE({ data: '[DONE]' });
     } catch (err) {
+      cut = true;
+      controller.abort();
       if (!stream.aborted) {
         const mapped = renderError(c, err, options.logger);
         telemetry.fail(mapped);

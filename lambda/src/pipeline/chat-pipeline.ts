@@ -121,6 +121,7 @@ export function chatShapedHandler(deps: AppDeps, route: ChatShapedRoute) {
         done: encoder.done,
         logger: deps.logger,
         transport: deps.sseTransport,
+        shutdown: deps.shutdown,
         errorEvent: (err) => encoder.fail(err),
         onError: (err) => {
           abort.abort();

@@ -84,7 +84,8 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
     throw new StartupError(`Cannot read the API key from ${what}: ${name}${err instanceof Error ? err.message : String(err)}`);
   }
-  const app = createApp({ ...deps, sseTransport: nodeSseTransport });
+  const shutdown = new AbortController();
+  const app = createApp({ ...deps, sseTransport: nodeSseTransport, shutdown: shutdown.signal });
   const server: ServerType = await new Promise((resolve, reject) => {
     // Node's server with the adapter's listener, built here to hand it an error handler and the timeouts.
     const listener = getRequestListener(app.fetch, { hostname: config.host, errorHandler: unbuildableRequest(deps.logger) });
@@ -102,7 +103,7 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     routePrefix: config.routePrefix,
     logger: deps.logger,
     // The response store closes after the last request that could write to it.
-    close: () => (closing ??= drain(server, config.shutdownGraceMs, deps.logger).then(() => deps.store?.close())),
+    close: () => (closing ??= drain(server, config.shutdownGraceMs, deps.logger, () => shutdown.abort()).then(() => deps.store?.close())),
   };
 }
 
