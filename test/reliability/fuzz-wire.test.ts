@@ -121,6 +121,31 @@ describe('bodies that stop short', () => {
   });
 });
 
+describe('huge shapes on the wire (issue 18, finding 2)', () => {
+  it('bodies of many keys, parts, pairs, levels or values get a 200 or an OpenAI-shaped 400, and the server keeps serving', async () => {
+    const shape = fc.constantFrom('keys', 'parts', 'pairs', 'depth', 'values');
+    await fc.assert(
+      fc.asyncProperty(shape, fc.integer({ min: 1, max: 400_000 }), async (kind, n) => {
+        const hi = '"messages":[{"role":"user","content":"hi"}]';
+        const many = (item: (i: number) => string) => Array.from({ length: n }, (_, i) => item(i)).join(',');
+        const body = {
+          keys: () => `{"model":"${MODEL}",${hi},${many((i) => `"x${i}":0`)}}`,
+          parts: () => `{"model":"${MODEL}","messages":[{"role":"user","content":[${many(() => '{"type":"text","text":"x"}')}]}]}`,
+          pairs: () => `{"model":"${MODEL}",${hi},"metadata":{${many((i) => `"k${i}":"v"`)}}}`,
+          depth: () => `{"model":"${MODEL}",${hi},"x":${'['.repeat(n)}${']'.repeat(n)}}`,
+          values: () => `{"model":"${MODEL}",${hi},"x":[${many(() => '[0,0,0,0,0,0,0,0,0]')}]}`,
+        }[kind]();
+        const res = await postBytes(body, 'application/json');
+        const text = await res.text();
+        expect(res.status === 200 || res.status === 400).toBe(true);
+        if (res.status === 400) expectOpenAIError(JSON.parse(text));
+      }),
+      { numRuns: 20 },
+    );
+    await stillServing();
+  });
+});
+
 describe('malformed HTTP', () => {
   it.each([
     ['garbage instead of a request line → 400', 'NOT HTTP AT ALL\r\n\r\n', 400],

@@ -4,11 +4,13 @@
  * Converse input the way Bedrock does. Invariant for every case: a 2xx, or a 4xx in OpenAI's error shape;
  * never a 5xx, never an error event hiding a crash, never an unhandled rejection; and the app keeps serving.
  */
+import type { ConverseResponse, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import fc from 'fast-check';
 import { startEmulator, type Emulator } from '../../emulator';
 import { createApp } from '../../lambda/src/app';
 import { loadConfig } from '../../lambda/src/config';
 import { buildDeps } from '../../lambda/src/runtime/deps';
+import { auth, chatBody, fakeBedrock, fakeDeps } from '../support/fake-deps';
 import { expectOpenAIError } from '../support/openai-error';
 import { watchUnhandled } from './support';
 
@@ -204,6 +206,111 @@ describe('chat completions under fuzzing', () => {
         await post('tool-schemas', '/v1/chat/completions', body);
       }),
       { numRuns: 20 },
+    );
+  });
+});
+
+describe('huge shapes (issue 18, finding 2): refused from the text by the default budgets, or served', () => {
+  const pairs = (n: number, prefix: string) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, 'v']));
+  it('top-level keys, object keys, content parts and metadata pairs around their limits', async () => {
+    const shape = fc.record({
+      topLevel: fc.integer({ min: 0, max: 400 }),
+      schemaKeys: fc.integer({ min: 0, max: 3000 }),
+      parts: fc.integer({ min: 1, max: 30_000 }),
+      metadata: fc.integer({ min: 0, max: 40 }),
+      stream: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(shape, async ({ topLevel, schemaKeys, parts, metadata, stream }) => {
+        const body = {
+          model: VISION_MODEL,
+          stream,
+          messages: [{ role: 'user', content: Array.from({ length: parts }, (_, i) => ({ type: 'text', text: `p${i}` })) }],
+          tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: pairs(schemaKeys, 'k') } } }],
+          ...(metadata ? { metadata: pairs(metadata, 'm') } : {}),
+          ...pairs(topLevel, 'x_'),
+        };
+        const status = await post('huge-shapes', '/v1/chat/completions', body);
+        const over = Object.keys(body).length > 128 || schemaKeys > 1000 || parts > 20_000 || metadata > 16;
+        expect(status).toBe(over ? 400 : 200);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('very long arrays and many values anywhere', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 300_000 }), fc.constantFrom(...PATHS), fc.constantFrom('0', '{}', '[]', '"s"'), async (n, path, item) => {
+        const body = JSON.stringify(setPath(richRequest(), path, '__LONG__')).replace('"__LONG__"', `[${Array.from({ length: n }, () => item).join(',')}]`);
+        await expectSafe('long-arrays', await send('/v1/chat/completions', body));
+      }),
+      { numRuns: 15 },
+    );
+  });
+});
+
+describe('malformed Bedrock answers (issue 18, finding 4): 502 upstream_invalid_response or a served answer, never a 500', () => {
+  const bedrockAnswer = fc.oneof(
+    fc.anything(),
+    fc.record({ output: fc.oneof(fc.anything(), fc.record({ message: fc.record({ role: fc.anything(), content: fc.array(fc.oneof(fc.anything(), fc.record({ text: fc.anything() }), fc.record({ toolUse: fc.anything() }))) }, { requiredKeys: [] }) })), stopReason: fc.oneof(fc.string(), fc.anything()), usage: fc.anything() }, { requiredKeys: [] }),
+  );
+  const streamEvent = fc.oneof(
+    fc.constant({ messageStart: { role: 'assistant' } }),
+    fc.record({ contentBlockDelta: fc.record({ contentBlockIndex: fc.oneof(fc.nat(3), fc.anything()), delta: fc.oneof(fc.record({ text: fc.anything() }), fc.record({ toolUse: fc.anything() }), fc.anything()) }, { requiredKeys: [] }) }),
+    fc.record({ contentBlockStart: fc.anything() }),
+    fc.record({ contentBlockStop: fc.anything() }),
+    fc.record({ messageStop: fc.record({ stopReason: fc.oneof(fc.constant('end_turn'), fc.anything()) }, { requiredKeys: [] }) }),
+    fc.record({ metadata: fc.anything() }),
+    fc.anything(),
+  );
+
+  /** What a garbled answer may be reported as: a wrong shape, or a stream that stopped before the model did. */
+  const UPSTREAM_FAULTS = ['upstream_invalid_response', 'upstream_stream_truncated'];
+
+  async function expectUpstreamSafe(res: Response): Promise<void> {
+    const text = await res.text();
+    counts.set('bedrock-answers', (counts.get('bedrock-answers') ?? 0) + 1);
+    expect(text).not.toContain('internal_error');
+    if (res.status !== 200) {
+      expect(res.status).toBe(502);
+      expect(UPSTREAM_FAULTS).toContain((JSON.parse(text) as { error: { code: string } }).error.code);
+    } else if ((res.headers.get('content-type') ?? '').includes('text/event-stream')) {
+      // Either a finished stream or an error event, never both, never neither.
+      const done = text.includes('data: [DONE]');
+      const failed = UPSTREAM_FAULTS.some((code) => text.includes(`"code":"${code}"`));
+      expect(done !== failed).toBe(true);
+    } else {
+      expect((JSON.parse(text) as { choices: unknown[] }).choices).toHaveLength(1);
+    }
+  }
+
+  it('unstreamed Converse answers of any shape', async () => {
+    await fc.assert(
+      fc.asyncProperty(bedrockAnswer, async (answer) => {
+        const fake = createApp(fakeDeps({}, fakeBedrock({ converse: async () => answer as ConverseResponse })));
+        await expectUpstreamSafe(await fake.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody() }));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('streams of any events in any order', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(streamEvent, { maxLength: 12 }), async (events) => {
+        const fake = createApp(
+          fakeDeps(
+            {},
+            fakeBedrock({
+              converseStream: async () =>
+                (async function* () {
+                  yield* events as ConverseStreamOutput[];
+                })(),
+            }),
+          ),
+        );
+        await expectUpstreamSafe(await fake.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody({ stream: true }) }));
+      }),
+      { numRuns: RUNS },
     );
   });
 });

@@ -48,20 +48,22 @@ export class RequestTelemetry {
 
   /** One ConverseStream event, as it passes through a streaming route. */
   observe(event: ConverseStreamOutput): void {
-    const delta = event.contentBlockDelta?.delta;
+    const delta = event?.contentBlockDelta?.delta;
     if (delta) {
       this.timeToFirstTokenMs ??= performance.now() - this.startedAt;
-      if (this.capturePrompts && delta.text !== undefined) this.completion = (this.completion ?? '') + delta.text;
-    } else if (event.metadata?.usage) {
+      if (this.capturePrompts && typeof delta.text === 'string') this.completion = (this.completion ?? '') + delta.text;
+    } else if (event?.metadata?.usage && typeof event.metadata.usage === 'object') {
       this.recordUsage(event.metadata.usage);
     }
   }
 
   /** A whole Converse response (non-streaming routes). */
   observeResponse(res: ConverseResponse): void {
-    if (res.usage) this.recordUsage(res.usage);
-    if (this.capturePrompts) {
-      this.completion = (res.output?.message?.content ?? []).map((b) => b.text ?? '').join('');
+    // Read before the answer's shape is checked (translate/unstreamed.ts): a garbled answer must not throw here.
+    if (res?.usage && typeof res.usage === 'object') this.recordUsage(res.usage);
+    const blocks: unknown = res?.output?.message?.content;
+    if (this.capturePrompts && Array.isArray(blocks)) {
+      this.completion = blocks.map((b: { text?: unknown } | null) => (typeof b?.text === 'string' ? b.text : '')).join('');
     }
   }
 

@@ -7,7 +7,7 @@ import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { ThinkingBlock } from './chat-response';
 import type { ReplyContext } from './reply';
 import { finishReason, type FinishReason } from './finish-reason';
-import { expectString } from './upstream-shape';
+import { expectString, upstreamInvalid } from './upstream-shape';
 import { toOpenAIUsage, type OpenAIUsage } from './usage';
 
 export interface ChunkDelta {
@@ -73,6 +73,7 @@ export class ChatStreamTranslator {
 
   /** Chunks for one upstream event (usually exactly one, sometimes none). */
   next(event: ConverseStreamOutput): ChatCompletionChunk[] {
+    if (event === null || typeof event !== 'object') throw upstreamInvalid('an event is not an object');
     if (event.messageStart) return this.start();
     if (event.contentBlockStart?.start?.toolUse) {
       const { toolUseId, name } = event.contentBlockStart.start.toolUse;

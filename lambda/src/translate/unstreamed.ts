@@ -9,11 +9,12 @@ import { upstreamInvalid } from './upstream-shape';
 
 export function* responseAsEvents(res: ConverseResponse): Generator<ConverseStreamOutput> {
   // An answer without a message (an empty body, `{"output": 42}`) is Bedrock's fault, not an empty answer.
-  const blocks = res.output?.message?.content;
+  const blocks = res?.output?.message?.content;
   if (!Array.isArray(blocks)) throw upstreamInvalid('no output message');
   if (typeof res.stopReason !== 'string') throw upstreamInvalid('no stop reason');
   yield { messageStart: { role: 'assistant' } };
   for (const [contentBlockIndex, block] of blocks.entries()) {
+    if (block === null || typeof block !== 'object') throw upstreamInvalid('a content block is not an object');
     if (block.toolUse) {
       const { toolUseId, name, input } = block.toolUse;
       yield { contentBlockStart: { contentBlockIndex, start: { toolUse: { toolUseId, name } } } };
