@@ -6,22 +6,24 @@
  *
  *   npx tsx scripts/hostile-burst.ts --scenario shapes          # finding 2: 6 MB bodies of huge shapes
  *   npx tsx scripts/hostile-burst.ts --scenario media --burst 12 # finding 3: 20 image URLs per request
+ *   npx tsx scripts/hostile-burst.ts --scenario key-stall --rounds 5  # finding 1: time to recover
  *   npx tsx scripts/hostile-burst.ts --root <other checkout>     # the same against another tree (before/after)
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startEmulator } from '../emulator';
 
 const KEY = 'sk-hostile-burst';
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const MIB = 1024 * 1024;
 
 export interface BurstOptions {
-  readonly scenario: 'shapes' | 'media';
+  readonly scenario: 'shapes' | 'media' | 'key-stall';
+  /** Key stall: how many stall-and-recover rounds. */
+  readonly rounds?: number;
   /** Media: requests sent at once, and image URLs in each. */
   readonly burst?: number;
   readonly urlsPerRequest?: number;
@@ -42,6 +44,9 @@ export interface BurstResult {
   readonly rssPeakMb: number;
   readonly rssEndMb: number;
   readonly health: { count: number; medianMs: number; maxMs: number };
+  /** Key stall: per round, the slowest request with the held key while the secret endpoint hung, and the
+   * time from the endpoint answering again to the rotated key being accepted. */
+  readonly keyStall?: Array<{ slowestKnownKeyMs: number; recoverMs: number }>;
 }
 
 /** VmRSS and VmHWM of a process, in MB (Linux). */
@@ -79,10 +84,29 @@ async function listen(server: http.Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** Runs a TypeScript entry of `cwd` as its own process and waits for its "listening on <url>" line. */
+async function start(cwd: string, entry: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; exited: Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer): void => {
+      out += chunk.toString('utf8');
+      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (match) resolve(match[1]);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}: ${out}`)));
+  });
+  return { child, url, exited };
+}
+
 export async function runHostileBurst(opts: BurstOptions): Promise<BurstResult> {
   const log = opts.log ?? (() => undefined);
   const root = path.resolve(opts.root ?? path.resolve(__dirname, '..'));
-  const emulator = await startEmulator();
+  // Its own process, as Bedrock is: decoding the large Converse bodies must not slow this process's clock.
+  const emulator = await start(path.resolve(__dirname, '..'), 'emulator/main.ts', { PORT: '0' });
   const image = png(opts.imageBytes ?? 3.75 * MIB);
   const images = http.createServer((req, res) => {
     req.resume();
@@ -90,14 +114,28 @@ export async function runHostileBurst(opts: BurstOptions): Promise<BurstResult> 
     res.end(image);
   });
   const imagesUrl = await listen(images);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lambda/src/runtime/node/server.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
+  // Secrets Manager (JSON 1.1) on loopback: answers the current secret, or holds every request while stalled.
+  const secret = { value: JSON.stringify({ api_key: KEY }), stall: false, calls: 0 };
+  const secrets = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      secret.calls++;
+      if (secret.stall) return;
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify({ ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gw', Name: 'gw', SecretString: secret.value, VersionId: 'v1' }));
+    });
+  });
+  const secretsUrl = await listen(secrets);
+  const keyEnv: Record<string, string> =
+    opts.scenario === 'key-stall'
+      ? { API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gw', API_KEY_REFRESH_SECONDS: '1', AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl }
+      : { API_KEY: KEY };
+  let gateway: Awaited<ReturnType<typeof start>> | undefined;
+  try {
+    gateway = await start(root, 'lambda/src/runtime/node/server.ts', {
       PORT: '0',
       HOST: '127.0.0.1',
-      API_KEY: KEY,
+      ...keyEnv,
       LOG_LEVEL: 'WARN',
       ALLOW_PRIVATE_URL_FETCH: 'true',
       AWS_REGION: 'us-east-1',
@@ -108,26 +146,15 @@ export async function runHostileBurst(opts: BurstOptions): Promise<BurstResult> 
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url,
       AWS_ENDPOINT_URL_BEDROCK: emulator.url,
       ...opts.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const onData = (chunk: Buffer): void => {
-        out += chunk.toString('utf8');
-        const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-        if (match) resolve(match[1]);
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`gateway exited with ${code}: ${out}`)));
     });
-    const pid = child.pid!;
+    const { url } = gateway;
+    const pid = gateway.child.pid!;
     // One warm-up request so start-up allocation is not counted against the burst.
     await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${KEY}` } }).then((r) => r.arrayBuffer());
     const rssStartMb = memoryOf(pid).rss;
+
+    // Built before /health is polled: building 24 MB of JSON here would block this process's own timers.
+    const shapes = opts.scenario === 'shapes' ? shapeBodies(opts.scale ?? 500_000) : [];
 
     // /health while the burst runs.
     const healthMs: number[] = [];
@@ -150,11 +177,43 @@ export async function runHostileBurst(opts: BurstOptions): Promise<BurstResult> 
       return answer;
     };
 
-    let answers: BurstResult['answers'];
-    if (opts.scenario === 'shapes') {
+    let answers: BurstResult['answers'] = [];
+    let keyStall: BurstResult['keyStall'];
+    if (opts.scenario === 'key-stall') {
+      keyStall = [];
+      const ask = async (key: string): Promise<[number, number]> => {
+        const started = performance.now();
+        const res = await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(30_000) });
+        await res.arrayBuffer();
+        return [res.status, performance.now() - started];
+      };
+      let current = KEY;
+      for (let round = 0; round < (opts.rounds ?? 5); round++) {
+        secret.stall = true;
+        const callsAtStall = secret.calls;
+        let slowest = 0;
+        // Requests with the held key until a refresh has reached the hung endpoint, then a few more.
+        for (let extra = 5; extra > 0; ) {
+          const [status, ms] = await ask(current);
+          if (status !== 200) throw new Error(`the held key got ${status} while the key source hung`);
+          slowest = Math.max(slowest, ms);
+          if (secret.calls > callsAtStall) extra--;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const next = `sk-rotated-${round}`;
+        secret.value = JSON.stringify({ api_key: next });
+        secret.stall = false;
+        const recovered = performance.now();
+        while ((await ask(next))[0] !== 200) await new Promise((r) => setTimeout(r, 100));
+        const recoverMs = Math.round(performance.now() - recovered);
+        keyStall.push({ slowestKnownKeyMs: Math.round(slowest), recoverMs });
+        log(`round ${round}: slowest request with the held key ${Math.round(slowest)} ms; rotated key accepted ${recoverMs} ms after recovery`);
+        current = next;
+      }
+    } else if (opts.scenario === 'shapes') {
       answers = [];
       // One at a time: each shape's own cost, as the issue measured it.
-      for (const [name, body] of shapeBodies(opts.scale ?? 500_000)) answers.push(await send(name, body));
+      for (const [name, body] of shapes) answers.push(await send(name, body));
     } else {
       const urls = opts.urlsPerRequest ?? 20;
       const burst = opts.burst ?? 12;
@@ -176,13 +235,17 @@ export async function runHostileBurst(opts: BurstOptions): Promise<BurstResult> 
       rssPeakMb: Math.round(hwm),
       rssEndMb: Math.round(rss),
       health: { count: sorted.length, medianMs: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0), maxMs: Math.round(sorted.at(-1) ?? 0) },
+      ...(keyStall ? { keyStall } : {}),
     };
   } finally {
-    child.kill('SIGKILL');
-    await exited;
-    images.closeAllConnections();
-    await new Promise<void>((resolve) => images.close(() => resolve()));
-    await emulator.close();
+    for (const proc of [gateway, emulator]) {
+      proc?.child.kill('SIGKILL');
+      await proc?.exited;
+    }
+    for (const server of [images, secrets]) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   }
 }
 
@@ -194,10 +257,12 @@ if (require.main === module) {
       urls: { type: 'string', default: '20' },
       scale: { type: 'string', default: '500000' },
       root: { type: 'string' },
+      rounds: { type: 'string', default: '5' },
     },
   });
   runHostileBurst({
-    scenario: values.scenario === 'media' ? 'media' : 'shapes',
+    scenario: values.scenario === 'media' || values.scenario === 'key-stall' ? values.scenario : 'shapes',
+    rounds: Number(values.rounds),
     burst: Number(values.burst),
     urlsPerRequest: Number(values.urls),
     scale: Number(values.scale),

@@ -32,6 +32,11 @@ describe('scripts/hostile-burst.ts (smoke)', () => {
     expect(result.answers.some((a) => a.status === 200)).toBe(true);
     expect(result.rssPeakMb).toBeLessThan(1024);
   }, 120_000);
+  it('key-stall: the held key is served while the secret endpoint hangs, and the rotated key gets in after it recovers', async () => {
+    const result = await runHostileBurst({ scenario: 'key-stall', rounds: 1 });
+    // The script throws when the held key is refused during the stall, and waits for the rotated key.
+    expect(result.keyStall).toHaveLength(1);
+  }, 120_000);
 });
 
 describe('image URL budgets on the real server', () => {
