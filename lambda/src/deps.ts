@@ -6,6 +6,7 @@ import type { ModelCatalog } from './models/catalog-cache';
 import type { ModelResolver } from './models/resolver';
 import type { SseTransport } from './http/sse';
 import type { ResponseStore } from './store/types';
+import type { ManagedKeys } from './keys/managed-keys';
 import type { DecodedMedia } from './translate/media';
 
 /** Fetches http(s) media URLs for image parts (with the SSRF guard). */
@@ -27,4 +28,6 @@ export interface AppDeps {
   readonly sseTransport?: SseTransport;
   /** Stored Responses (`store`, `previous_response_id`, `item_reference`); absent when RESPONSE_STORE=none. */
   readonly store?: ResponseStore;
+  /** Managed API keys, their limits and usage (the admin API); absent without a state store or with MANAGED_KEYS=false. */
+  readonly managedKeys?: ManagedKeys;
 }

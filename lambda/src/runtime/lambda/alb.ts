@@ -5,5 +5,7 @@
 import { handle } from 'hono/aws-lambda';
 import { createApp } from '../../app';
 import { depsFromEnv } from '../deps';
+import { writingUsageBeforeTheEnd } from './usage-writes';
 
-export const handler = handle(createApp(depsFromEnv(process.env)));
+const deps = depsFromEnv(process.env);
+export const handler = handle(writingUsageBeforeTheEnd(createApp(deps), deps.managedKeys));
