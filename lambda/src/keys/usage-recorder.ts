@@ -9,7 +9,7 @@ import { addCounts, ZERO_USAGE } from '../store/key-records';
 import type { KeyStore, UsageCounts, UsageEntry } from '../store/types';
 
 export interface UsageRecorderOptions {
-  /** @default 1000 */
+  /** Milliseconds between batched writes; 0 writes each request's usage as soon as it is over. @default 1000 */
   readonly flushMs?: number;
   /** @default 10000 */
   readonly maxPending?: number;
@@ -33,7 +33,11 @@ export class UsageRecorder {
 
   record(entry: UsageEntry): void {
     this.pending.push(entry);
-    if (!this.timer && this.flushMs > 0) {
+    if (this.flushMs === 0) {
+      void this.flush();
+      return;
+    }
+    if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         void this.flush();

@@ -42,6 +42,8 @@ export function usageHandler(deps: AppDeps) {
     }
     const group = groupingOf(c.req.query('group_by'));
     const keyId = c.req.query('key_id');
+    // What this process recorded and has not written yet belongs in the report.
+    await managed.flush();
     const keys = await managed.store.listKeys();
     const names = new Map(keys.map((k) => [k.id, k.name]));
     if (keyId !== undefined && !names.has(keyId)) throw new GatewayError(404, `No API key with id '${keyId}'.`, { param: 'key_id', code: 'key_not_found' });
