@@ -10,6 +10,8 @@ import { RequestTelemetry } from '../../lambda/src/log/request-telemetry';
 import { auth, chatBody, fakeBedrock, fakeDeps } from '../support/fake-deps';
 import { startHarness } from '../e2e/harness';
 import { captureOutput, MODEL, waitFor } from './support';
+import { ManagedKeys } from '../../lambda/src/keys/managed-keys';
+import { openSqliteKeyStore } from '../../lambda/src/store/sqlite-keys';
 
 type Line = Record<string, unknown>;
 
@@ -190,6 +192,26 @@ describe('EMF metrics', () => {
     expect(unauthorized).toMatchObject({ model: 'none', Requests: 1, Errors: 1 });
     expect(aws(byType).Dimensions).toEqual([['service', 'model', 'errorType']]);
     expect(byType).toMatchObject({ model: 'none', errorType: 'invalid_api_key', Errors: 1 });
+  });
+
+  it('names a managed key (id and name, never the secret) in the access log and in a per-key metric set', async () => {
+    const deps = fakeDeps({ LOG_LEVEL: 'INFO', METRICS_ENABLED: 'true', METRICS_NAMESPACE: 'TestGateway' });
+    const store = openSqliteKeyStore({ path: ':memory:', timeoutMs: 1_000 });
+    const managedKeys = new ManagedKeys(store, { prices: [], flushMs: 0 });
+    const app = createApp({ ...deps, logger: createLogger('INFO'), managedKeys });
+    const created = await app.request('/v1/admin/keys', { method: 'POST', headers: auth, body: JSON.stringify({ name: 'team-x' }) });
+    const { id, key } = (await created.json()) as { id: string; key: string };
+    const res = await app.request('/v1/chat/completions', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: chatBody() });
+    expect(res.status).toBe(200);
+    await res.text();
+    const lines = out.json();
+    const chatLine = accessLines(lines).find((l) => l.path === '/v1/chat/completions');
+    expect(chatLine).toMatchObject({ keyId: id, keyName: 'team-x', status: 200 });
+    const perKey = emfLines(lines).find((l) => l.keyId === id);
+    expect((perKey!._aws as { CloudWatchMetrics: Array<{ Dimensions: string[][] }> }).CloudWatchMetrics[0].Dimensions).toEqual([['service', 'keyId']]);
+    expect(perKey).toMatchObject({ Requests: 1, InputTokens: 1, OutputTokens: 1 });
+    expect(JSON.stringify(lines)).not.toContain(key.split('_')[2]);
+    await managedKeys.close();
   });
 
   it('is off by default outside Lambda and on by default inside it', () => {
