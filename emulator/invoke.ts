@@ -40,7 +40,7 @@ export async function invoke(call: ModelCall): Promise<void> {
   const answer = family(call.body);
   const script = takeScript(call, 'invoke');
   if (script === 'done') return;
-  const result = answer(script);
+  const result = script?.invokeBody !== undefined ? { body: script.invokeBody } : answer(script);
   const latencyMs = script?.latencyMs ?? state.defaults.latencyMs;
   if (!(await sleep(latencyMs, call.signal))) return;
   if (state.held && !(await state.passHold(call.signal))) return;

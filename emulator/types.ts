@@ -65,6 +65,8 @@ export interface ContentReply {
    * image; `{blockedImages}`: that many (Nova and Titan answer 200 with the rest and an `error`).
    */
   contentFilter?: 'prompt' | 'output' | { blockedImages: number };
+  /** InvokeModel: answer 200 with this JSON body instead of the generated one (after the request is validated). */
+  invokeBody?: unknown;
 }
 
 export type ScriptedReply = { error: ScriptedError } | { dropConnection: true } | ContentReply;

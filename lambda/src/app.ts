@@ -16,6 +16,8 @@ import { chatCompletionsHandler } from './routes/chat-completions';
 import { responsesHandler } from './routes/responses';
 import { deleteResponseHandler, listInputItemsHandler, retrieveResponseHandler } from './routes/stored-responses';
 import { embeddingsHandler } from './routes/embeddings';
+import { imagesHandler } from './routes/images';
+import { rerankHandler } from './routes/rerank';
 import { listModelsHandler, retrieveModelHandler } from './routes/models';
 
 /** The longest client-sent `x-request-id` the gateway keeps as its own request id. */
@@ -36,6 +38,8 @@ function apiRoutes(deps: AppDeps): Hono<AppEnv> {
   api.delete('/responses/:id', deleteResponseHandler(deps));
   api.get('/responses/:id/input_items', listInputItemsHandler(deps));
   api.post('/embeddings', embeddingsHandler(deps));
+  api.post('/images/generations', imagesHandler(deps));
+  api.post('/rerank', rerankHandler(deps));
   api.get('/models', listModelsHandler(deps));
   // Ids hold ':' and ARNs hold '/': the id is the rest of the path.
   api.get('/models/:id{.+}', retrieveModelHandler(deps));
@@ -49,7 +53,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(requestId({ headerName: 'x-request-id', limitLength: MAX_CLIENT_REQUEST_ID }));
   if (deps.config.allowedOrigins.length) {
     const origins = deps.config.allowedOrigins;
-    app.use(cors({ origin: origins.includes('*') ? '*' : [...origins], exposeHeaders: ['x-request-id', 'retry-after', 'x-gateway-ignored-fields', 'x-gateway-ignored-tools'], maxAge: 600 }));
+    app.use(cors({ origin: origins.includes('*') ? '*' : [...origins], exposeHeaders: ['x-request-id', 'retry-after', 'x-gateway-ignored-fields', 'x-gateway-ignored-tools', 'x-gateway-blocked-images'], maxAge: 600 }));
   }
   app.get('/health', (c) => c.json({ status: 'ok' }));
   // After /health on purpose: load-balancer probes stay out of the access log and the metrics.

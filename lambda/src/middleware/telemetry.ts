@@ -45,6 +45,7 @@ export function telemetry(options: TelemetryOptions): MiddlewareHandler<AppEnv> 
       model,
       timeToFirstTokenMs: round(t.timeToFirstTokenMs),
       ...t.usage,
+      ...t.units,
     };
     if (err) {
       fields.errorType = err.type;

@@ -43,7 +43,7 @@ export function listModels(catalog: Catalog | undefined, config: ListingConfig):
     } else bare(target, alias);
   }
   if (!catalog) {
-    for (const id of [config.defaults.chat, config.defaults.embedding]) if (id) bare(id);
+    for (const id of [config.defaults.chat, config.defaults.embedding, config.defaults.image, config.defaults.rerank]) if (id) bare(id);
     for (const pattern of config.allowlist) if (!pattern.includes('*')) bare(pattern);
   }
   return [...out.values()];
