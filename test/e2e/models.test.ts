@@ -43,7 +43,7 @@ async function failure(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.
 }
 
 describe('listing', () => {
-  it('lists chat and embedding models, profiles, the application profile and aliases, within the allow-list', async () => {
+  it('lists chat, embedding and image models, profiles, the application profile and aliases, within the allow-list', async () => {
     const list = await h.openai.models.list();
     expect(list.data.map((m) => m.id)).toEqual([
       HAIKU,
@@ -52,6 +52,7 @@ describe('listing', () => {
       'amazon.nova-pro-v1:0',
       TITAN_V2,
       'amazon.nova-2-multimodal-embeddings-v1:0',
+      'amazon.nova-canvas-v1:0',
       SONNET_PROFILE,
       'us.anthropic.claude-3-7-sonnet-20250219-v1:0',
       'team-chat-claude-haiku',
