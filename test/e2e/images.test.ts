@@ -25,7 +25,7 @@ async function generate(json: Record<string, unknown>): Promise<{ status: number
 
 describe('the openai SDK', () => {
   it('default call: no model names the default image model, one 1024x1024 PNG back as b64_json', async () => {
-    const res = await h.openai.images.generate({ prompt: 'a lighthouse', seed: 5 } as OpenAI.ImageGenerateParams);
+    const res = await h.openai.images.generate({ prompt: 'a lighthouse', seed: 5 } as OpenAI.ImageGenerateParamsNonStreaming);
     expect(res.data).toEqual([{ b64_json: png('a lighthouse', 5, 0, 1024, 1024) }]);
     expect(typeof res.created).toBe('number');
     expect(invokes()).toHaveLength(1);
@@ -46,14 +46,14 @@ describe('the openai SDK', () => {
     [NOVA, '1536x1024', 1536, 1024],
     [TITAN, '1152x768', 1152, 768],
   ])('%s: n, size, quality hd and b64_json go through as numberOfImages, width/height and premium', async (model, size, width, height) => {
-    const res = await h.openai.images.generate({ model, prompt: 'two kites', n: 3, size: size as '1024x1024', quality: 'hd', response_format: 'b64_json', seed: 9 } as OpenAI.ImageGenerateParams);
+    const res = await h.openai.images.generate({ model, prompt: 'two kites', n: 3, size, quality: 'hd', response_format: 'b64_json', seed: 9 } as OpenAI.ImageGenerateParamsNonStreaming);
     expect(res.data?.map((d) => d.b64_json)).toEqual([0, 1, 2].map((i) => png('two kites', 9, i, width, height)));
     expect(invokes()).toHaveLength(1);
     expect(invokes()[0].body).toMatchObject({ imageGenerationConfig: { numberOfImages: 3, width, height, quality: 'premium', seed: 9 } });
   });
 
   it('Stability: n pictures are n parallel calls with seeds seed+i, size the nearest aspect ratio, JPEG when asked', async () => {
-    const res = await h.openai.images.generate({ model: SD35, prompt: 'a fox', n: 2, size: '1792x1024', output_format: 'jpeg', seed: 40 } as OpenAI.ImageGenerateParams);
+    const res = await h.openai.images.generate({ model: SD35, prompt: 'a fox', n: 2, size: '1792x1024', output_format: 'jpeg', seed: 40 } as OpenAI.ImageGenerateParamsNonStreaming);
     expect(res.data?.map((d) => d.b64_json)).toEqual([40, 41].map((seed) => emulatorJpeg(pictureKey('a fox', seed, 0), 1344, 768).toString('base64')));
     const bodies = invokes().map((r) => r.body as Record<string, unknown>).sort((a, b) => (a.seed as number) - (b.seed as number));
     expect(bodies).toEqual([40, 41].map((seed) => ({ prompt: 'a fox', aspect_ratio: '16:9', output_format: 'jpeg', seed })));
