@@ -6,7 +6,7 @@
 import OpenAI from 'openai';
 import { emulatorJpeg, emulatorPng, pictureKey } from '../../emulator';
 import { expectOpenAIError } from '../support/openai-error';
-import { useHarness } from './harness';
+import { TEST_KEY, useHarness } from './harness';
 
 const NOVA = 'amazon.nova-canvas-v1:0';
 const TITAN = 'amazon.titan-image-generator-v2:0';
@@ -63,6 +63,22 @@ describe('the openai SDK', () => {
     const res = await h.openai.images.generate({ model: ULTRA, prompt: 'a fox' });
     expect(res.data).toEqual([{ b64_json: png('a fox', 0, 0, 1024, 1024) }]);
     expect(invokes()[0].body).toEqual({ prompt: 'a fox', aspect_ratio: '1:1', output_format: 'png' });
+  });
+});
+
+describe('Open WebUI image generation (its request, as its backend sends it)', () => {
+  it('POST <url>/images/generations with b64_json at its default 512x512', async () => {
+    const res = await fetch(`${h.baseURL}/images/generations`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TEST_KEY}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: NOVA, prompt: 'a cat in a hat', n: 1, size: '512x512', response_format: 'b64_json' }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { data: Array<{ b64_json: string }> };
+    const seed = (invokes()[0].body as { imageGenerationConfig: { seed?: number } }).imageGenerationConfig.seed;
+    expect(seed).toBeUndefined();
+    expect(Buffer.from(body.data[0].b64_json, 'base64').subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect(invokes()[0].body).toMatchObject({ imageGenerationConfig: { width: 512, height: 512, numberOfImages: 1 } });
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { emulatorRelevance } from '../../emulator';
 import { expectOpenAIError } from '../support/openai-error';
-import { useHarness } from './harness';
+import { TEST_KEY, useHarness } from './harness';
 
 const COHERE = 'cohere.rerank-v3-5:0';
 const AMAZON = 'amazon.rerank-v1:0';
@@ -113,5 +113,25 @@ describe('the rest', () => {
     const res = await h.fetch('/v1/rerank', { method: 'POST', json: { model: AMAZON, query: QUERY, documents: DOCUMENTS } });
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).not.toBeNull();
+  });
+});
+
+describe('clients', () => {
+  it('a Jina-style request (the README curl): documents echoed, top_n 1', async () => {
+    const res = await fetch(`${h.baseURL}/rerank`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TEST_KEY}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        model: COHERE,
+        query: 'What is the capital of France?',
+        documents: ['Berlin is the capital of Germany.', 'Paris is the capital of France.'],
+        top_n: 1,
+        return_documents: true,
+      }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { results: unknown[] };
+    const paris = 'Paris is the capital of France.';
+    expect(body.results).toEqual([{ index: 1, relevance_score: emulatorRelevance('What is the capital of France?', paris), document: { text: paris } }]);
   });
 });
