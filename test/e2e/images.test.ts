@@ -205,9 +205,12 @@ describe('upstream faults', () => {
 });
 
 describe('/models', () => {
-  it('lists the image models the gateway can draw with, and the rerank models', async () => {
+  it('lists the image models the gateway can draw with and the rerank models, each saying what it is for', async () => {
     const res = await h.openai.models.list();
-    const ids = res.data.map((m) => m.id);
-    expect(ids).toEqual(expect.arrayContaining([NOVA, TITAN, SD35, ULTRA, 'stability.stable-image-core-v1:1', 'cohere.rerank-v3-5:0', 'amazon.rerank-v1:0']));
+    const modes = Object.fromEntries(res.data.map((m) => [m.id, (m as { mode?: string }).mode]));
+    for (const id of [NOVA, TITAN, SD35, ULTRA, 'stability.stable-image-core-v1:1']) expect(modes[id]).toBe('image_generation');
+    for (const id of ['cohere.rerank-v3-5:0', 'amazon.rerank-v1:0']) expect(modes[id]).toBe('rerank');
+    expect(modes['amazon.nova-lite-v1:0']).toBeUndefined();
+    expect(Object.keys(modes)).toContain('amazon.nova-lite-v1:0');
   });
 });

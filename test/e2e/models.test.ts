@@ -59,7 +59,9 @@ describe('listing', () => {
       'gpt-4o',
       'house-embed',
     ]);
-    for (const m of list.data) expect(m).toEqual({ id: m.id, object: 'model', created: expect.any(Number), owned_by: expect.any(String) });
+    // OpenAI's exact shape; an image model also says what it is for.
+    const mode = (id: string) => (id === 'amazon.nova-canvas-v1:0' ? { mode: 'image_generation' } : {});
+    for (const m of list.data) expect(m).toEqual({ id: m.id, object: 'model', created: expect.any(Number), owned_by: expect.any(String), ...mode(m.id) });
     expect(list.data.find((m) => m.id === 'team-chat-claude-haiku')).toMatchObject({ owned_by: 'anthropic', created: Date.parse('2024-08-27T00:00:00Z') / 1000 });
   });
 
