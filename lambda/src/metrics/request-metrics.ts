@@ -14,6 +14,10 @@ export interface RequestSample {
   readonly outputTokens?: number;
   readonly cacheReadInputTokens?: number;
   readonly cacheWriteInputTokens?: number;
+  /** Pictures returned (/images/generations). */
+  readonly images?: number;
+  /** Rerank search units billed (/rerank). */
+  readonly searchUnits?: number;
   /** The error's code (or type) when the client got an error. */
   readonly errorType?: string;
 }
@@ -42,6 +46,8 @@ export function createRequestMetrics(namespace: string, serviceName = 'bedrock-o
       count('OutputTokens', s.outputTokens);
       count('CacheReadInputTokens', s.cacheReadInputTokens);
       count('CacheWriteInputTokens', s.cacheWriteInputTokens);
+      count('Images', s.images);
+      count('SearchUnits', s.searchUnits);
       metrics.publishStoredMetrics();
       if (s.errorType) {
         metrics.addDimensions({ model, errorType: s.errorType });

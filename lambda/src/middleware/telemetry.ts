@@ -34,7 +34,7 @@ export function telemetry(options: TelemetryOptions): MiddlewareHandler<AppEnv> 
     const err = t.error;
     const errorType = err ? (err.code ?? err.type) : status >= 400 ? `http_${status}` : undefined;
     const failed = (err?.status ?? status) >= 500;
-    metrics?.record({ model, latencyMs, timeToFirstTokenMs: t.timeToFirstTokenMs, ...t.usage, errorType });
+    metrics?.record({ model, latencyMs, timeToFirstTokenMs: t.timeToFirstTokenMs, ...t.usage, ...t.units, errorType });
     if (failed ? !errorEnabled : !infoEnabled) return;
     const fields: Record<string, unknown> = {
       requestId: c.get('requestId'),
