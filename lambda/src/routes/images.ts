@@ -70,6 +70,7 @@ export function imagesHandler(deps: AppDeps) {
   return async function images(c: Context<AppEnv>): Promise<Response> {
     const raw = await readJson(c);
     const req = parseRequest(imagesRequestSchema, raw);
+    requestTelemetry(c).capturePrompt(req.prompt);
     rejectUnsupported(req);
     const model = await deps.models.resolve(req.model, 'image');
     c.set('model', model.modelId);
