@@ -103,8 +103,8 @@ function amazonImage(family: 'nova-canvas' | 'titan-image-v2', body: Json): Rend
   const config = body.imageGenerationConfig ?? {};
   if (!isObject(config)) throw malformed('#/imageGenerationConfig: expected type: JSONObject');
   onlyKeys(config, ['width', 'height', 'quality', 'cfgScale', 'seed', 'numberOfImages'], '#/imageGenerationConfig');
-  const width = number(config, 'width', nova ? 320 : 320, nova ? 4096 : 1408, 1024);
-  const height = number(config, 'height', nova ? 320 : 320, nova ? 4096 : 1408, 1024);
+  const width = number(config, 'width', 320, nova ? 4096 : 1408, 1024);
+  const height = number(config, 'height', 320, nova ? 4096 : 1408, 1024);
   if (nova) checkNovaSize(width, height);
   else if (!TITAN_V2_SIZES.some(([w, h]) => w === width && h === height)) {
     throw validation(`${width}x${height} is not a supported image size for this model.`);

@@ -8,21 +8,23 @@ import type { ContentReply } from './types';
 
 type Answer = (script: ContentReply | undefined) => { body: unknown; inputTokens?: number };
 
+/** An answer that does not depend on the script (embeddings, rerank). */
+const fixed = (body: unknown, inputTokens?: number): Answer => () => ({ body, inputTokens });
+
 /** The model's family, as a validator of its body (Bedrock's 400s come before any scripted reply is taken). */
 function familyOf(foundationModelId: string | undefined): ((body: unknown) => Answer) | undefined {
   if (foundationModelId === undefined) return undefined;
   const embedding = embeddingFamily(foundationModelId);
-  if (embedding) return (body) => {
-    const result = invokeEmbedding(embedding, body);
-    return () => result;
-  };
   const image = imageFamily(foundationModelId);
-  if (image) return (body) => prepareImage(image, body);
   const rerank = rerankFamily(foundationModelId);
-  if (rerank) return (body) => {
-    const result = invokeRerank(rerank, body);
-    return () => ({ body: result });
-  };
+  if (embedding) {
+    return (body) => {
+      const result = invokeEmbedding(embedding, body);
+      return fixed(result.body, result.inputTokens);
+    };
+  }
+  if (image) return (body) => prepareImage(image, body);
+  if (rerank) return (body) => fixed(invokeRerank(rerank, body));
   return undefined;
 }
 
