@@ -24,17 +24,25 @@ async function generate(json: Record<string, unknown>): Promise<{ status: number
 }
 
 describe('the openai SDK', () => {
-  it('default call: no model names the default image model, one 1024x1024 PNG back as b64_json', async () => {
-    const res = await h.openai.images.generate({ prompt: 'a lighthouse', seed: 5 } as OpenAI.ImageGenerateParamsNonStreaming);
-    expect(res.data).toEqual([{ b64_json: png('a lighthouse', 5, 0, 1024, 1024) }]);
+  it('default call: images.generate({prompt}) gets one 1024x1024 PNG from the default image model', async () => {
+    const res = await h.openai.images.generate({ prompt: 'a lighthouse' });
+    expect(res.data).toHaveLength(1);
+    const picture = Buffer.from(res.data?.[0].b64_json ?? '', 'base64');
+    expect(picture.subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect([picture.readUInt32BE(16), picture.readUInt32BE(20)]).toEqual([1024, 1024]);
     expect(typeof res.created).toBe('number');
     expect(invokes()).toHaveLength(1);
     expect(invokes()[0].modelId).toBe(NOVA);
     expect(invokes()[0].body).toEqual({
       taskType: 'TEXT_IMAGE',
       textToImageParams: { text: 'a lighthouse' },
-      imageGenerationConfig: { numberOfImages: 1, width: 1024, height: 1024, quality: 'standard', seed: 5 },
+      imageGenerationConfig: { numberOfImages: 1, width: 1024, height: 1024, quality: 'standard' },
     });
+  });
+
+  it('with a seed, the picture is exactly the one Bedrock drew', async () => {
+    const res = await h.openai.images.generate({ prompt: 'a lighthouse', seed: 5 } as OpenAI.ImageGenerateParamsNonStreaming);
+    expect(res.data).toEqual([{ b64_json: png('a lighthouse', 5, 0, 1024, 1024) }]);
   });
 
   it('a DALL-E name maps to the default image model with ALIAS_GPT_TO_DEFAULT', async () => {
