@@ -33,6 +33,9 @@ export interface LoadBalancerConfig {
 export interface ModelConfig {
   readonly defaultModel?: string;
   readonly defaultEmbeddingModel?: string;
+  /** /images/generations and /rerank without a model; no Region table, so only when set. */
+  readonly defaultImageModel?: string;
+  readonly defaultRerankModel?: string;
   readonly enableCrossRegionInference: boolean;
   readonly enableApplicationInferenceProfiles: boolean;
   readonly enablePromptCaching: boolean;
@@ -141,7 +144,7 @@ export const CONTEXT_KEYS: readonly string[] = [
   'stackName', 'target', 'account', 'region', 'nag', 'logRetentionDays', 'logLevel',
   ...NETWORK_KEYS, ...ALB_KEYS, ...LAMBDA_KEYS, ...FARGATE_KEYS,
   'apiKeySecretArn', 'apiKeyParamName', 'apiKeyKmsKeyArn',
-  'defaultModel', 'defaultEmbeddingModel', 'enableCrossRegionInference', 'enableApplicationInferenceProfiles',
+  'defaultModel', 'defaultEmbeddingModel', 'defaultImageModel', 'defaultRerankModel', 'enableCrossRegionInference', 'enableApplicationInferenceProfiles',
   'enablePromptCaching', 'modelAllowlist',
   'responseStore', ...TABLE_KEYS,
 ];
@@ -285,6 +288,8 @@ function parseModels(r: ContextReader, region: string | undefined): ModelConfig 
   return {
     defaultModel: r.string('defaultModel', RE.modelId, 'a model id, inference profile id or ARN') ?? regional?.chatModel,
     defaultEmbeddingModel: r.string('defaultEmbeddingModel', RE.modelId, 'a model id, inference profile id or ARN') ?? regional?.embeddingModel,
+    defaultImageModel: r.string('defaultImageModel', RE.modelId, 'a model id, inference profile id or ARN'),
+    defaultRerankModel: r.string('defaultRerankModel', RE.modelId, 'a model id, inference profile id or ARN'),
     enableCrossRegionInference,
     enableApplicationInferenceProfiles: r.bool('enableApplicationInferenceProfiles', true),
     enablePromptCaching: r.bool('enablePromptCaching', false),

@@ -25,6 +25,8 @@ export function handlerEnvironment(config: GatewayConfig, stateTableName?: strin
     [ENV.ENABLE_PROMPT_CACHING]: String(models.enablePromptCaching),
     ...(models.defaultModel ? { [ENV.DEFAULT_MODEL]: models.defaultModel } : {}),
     ...(models.defaultEmbeddingModel ? { [ENV.DEFAULT_EMBEDDING_MODEL]: models.defaultEmbeddingModel } : {}),
+    ...(models.defaultImageModel ? { [ENV.DEFAULT_IMAGE_MODEL]: models.defaultImageModel } : {}),
+    ...(models.defaultRerankModel ? { [ENV.DEFAULT_RERANK_MODEL]: models.defaultRerankModel } : {}),
     ...(models.modelAllowlist.length > 0 ? { [ENV.MODEL_ALLOWLIST]: models.modelAllowlist.join(',') } : {}),
     // Named even when off: a Fargate task left to the default would keep responses in its own memory.
     ...(responseStore.kind === 'dynamodb'

@@ -18,6 +18,8 @@ import { chatCompletionsHandler } from './routes/chat-completions';
 import { responsesHandler } from './routes/responses';
 import { deleteResponseHandler, listInputItemsHandler, retrieveResponseHandler } from './routes/stored-responses';
 import { embeddingsHandler } from './routes/embeddings';
+import { imagesHandler } from './routes/images';
+import { rerankHandler } from './routes/rerank';
 import { listModelsHandler, retrieveModelHandler } from './routes/models';
 
 /** The longest client-sent `x-request-id` the gateway keeps as its own request id. */
@@ -45,6 +47,8 @@ function apiRoutes(deps: AppDeps): Hono<AppEnv> {
   api.patch('/admin/keys/:id', updateKeyHandler(deps));
   api.delete('/admin/keys/:id', deleteKeyHandler(deps));
   api.get('/admin/usage', usageHandler(deps));
+  api.post('/images/generations', imagesHandler(deps));
+  api.post('/rerank', rerankHandler(deps));
   api.get('/models', listModelsHandler(deps));
   // Ids hold ':' and ARNs hold '/': the id is the rest of the path.
   api.get('/models/:id{.+}', retrieveModelHandler(deps));
@@ -67,6 +71,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
           'x-ratelimit-remaining-requests',
           'x-ratelimit-limit-tokens',
           'x-ratelimit-remaining-tokens',
+          'x-gateway-blocked-images',
         ], maxAge: 600 }));
   }
   app.get('/health', (c) => c.json({ status: 'ok' }));

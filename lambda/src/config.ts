@@ -110,6 +110,8 @@ const envSchema = z.object({
   [ENV.AWS_DEFAULT_REGION]: optionalString,
   [ENV.DEFAULT_MODEL]: optionalString,
   [ENV.DEFAULT_EMBEDDING_MODEL]: optionalString,
+  [ENV.DEFAULT_IMAGE_MODEL]: optionalString,
+  [ENV.DEFAULT_RERANK_MODEL]: optionalString,
   [ENV.ALLOWED_ORIGINS]: list,
   [ENV.LOG_LEVEL]: z
     .string()
@@ -176,6 +178,10 @@ export interface GatewayConfig {
   readonly region: string;
   readonly defaultModel?: string;
   readonly defaultEmbeddingModel?: string;
+  /** /images/generations when a request names no model (or a DALL-E / gpt-image name, with ALIAS_GPT_TO_DEFAULT). */
+  readonly defaultImageModel?: string;
+  /** /rerank when a request names no model. */
+  readonly defaultRerankModel?: string;
   readonly allowedOrigins: readonly string[];
   readonly logLevel: LogLevel;
   /** Log prompts and completions. Off unless the operator asks. */
@@ -277,6 +283,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1',
     defaultModel: e.DEFAULT_MODEL,
     defaultEmbeddingModel: e.DEFAULT_EMBEDDING_MODEL,
+    defaultImageModel: e.DEFAULT_IMAGE_MODEL,
+    defaultRerankModel: e.DEFAULT_RERANK_MODEL,
     allowedOrigins: e.ALLOWED_ORIGINS,
     logLevel: e.LOG_LEVEL,
     logPrompts: e.LOG_PROMPTS,

@@ -229,6 +229,28 @@ describe.each(backends)('managed keys on the %s store', (_name, backendEnv) => {
     expect(bad.status).toBe(400);
   });
 
+  it('images and rerank obey the key\'s model list and count in its usage', async () => {
+    const limited = await createKey({ name: 'chat only', models: ['anthropic.*'] });
+    const images = (key: string) =>
+      h.fetch('/api/v1/images/generations', { method: 'POST', headers: { authorization: `Bearer ${key}` }, json: { model: 'amazon.nova-canvas-v1:0', prompt: 'a red kite' } });
+    const rerank = (key: string) =>
+      h.fetch('/api/v1/rerank', { method: 'POST', headers: { authorization: `Bearer ${key}` }, json: { model: 'cohere.rerank-v3-5:0', query: 'kites', documents: ['a kite', 'a boat'] } });
+    for (const res of [await images(limited.key), await rerank(limited.key)]) {
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as ErrorBody).error.code).toBe('model_not_allowed');
+    }
+    expect(h.emulator.requests.some((r) => r.operation === 'invoke')).toBe(false);
+
+    const open = await createKey({ name: 'all models' });
+    expect((await images(open.key)).status).toBe(200);
+    expect((await rerank(open.key)).status).toBe(200);
+    const usage = await (await admin('GET', `/usage?key_id=${open.id}`)).json();
+    expect(usage.data.map((r: { model: string; requests: number }) => [r.model, r.requests]).sort()).toEqual([
+      ['amazon.nova-canvas-v1:0', 1],
+      ['cohere.rerank-v3-5:0', 1],
+    ]);
+  });
+
   it('a model maps to the key\'s application inference profile', async () => {
     const k = await createKey({ name: 'profiled', inference_profiles: { 'anthropic.claude-3-5-haiku*': APPLICATION_PROFILE_ARN } });
     expect((await chat(k.key, HAIKU)).status).toBe(200);

@@ -87,6 +87,12 @@ describe('parseConfig defaults', () => {
     expect(c.models.defaultEmbeddingModel).toBe('amazon.titan-embed-text-v2:0');
   });
 
+  it('takes image and rerank defaults only when set (the Region table has none)', () => {
+    expect(parse({ region: 'us-east-1' }).models).toMatchObject({ defaultImageModel: undefined, defaultRerankModel: undefined });
+    const c = parse({ region: 'us-east-1', defaultImageModel: 'amazon.nova-canvas-v1:0', defaultRerankModel: 'cohere.rerank-v3-5:0' });
+    expect(c.models).toMatchObject({ defaultImageModel: 'amazon.nova-canvas-v1:0', defaultRerankModel: 'cohere.rerank-v3-5:0' });
+  });
+
   it('prefers explicit models, and skips the profile table when cross-Region inference is off', () => {
     expect(parse({ region: 'us-east-1', defaultModel: 'amazon.nova-pro-v1:0' }).models.defaultModel).toBe('amazon.nova-pro-v1:0');
     expect(parse({ region: 'us-east-1', enableCrossRegionInference: 'false' }).models.defaultModel).toBeUndefined();

@@ -328,3 +328,22 @@ describe('token counts on every model route (real server, emulator)', () => {
     if ('stream' in json) expect(line.timeToFirstTokenMs as number).toBeGreaterThan(0);
   });
 });
+
+describe('billing units on the image and rerank routes', () => {
+  it('the access log counts pictures and search units, never the prompt; EMF publishes them per model', async () => {
+    const bedrock = fakeBedrock({
+      invokeModel: async (modelId) => (modelId.includes('rerank') ? { results: [{ index: 0, relevance_score: 0.5 }] } : { images: ['aGk=', 'aGk='] }),
+    });
+    const app = appWith({}, bedrock);
+    const post = (path: string, body: unknown) => app.request(path, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('/v1/images/generations', { model: 'amazon.nova-canvas-v1:0', prompt: 'secret lighthouse', n: 2 })).status).toBe(200);
+    expect((await post('/v1/rerank', { model: 'amazon.rerank-v1:0', query: 'secret query', documents: ['a'] })).status).toBe(200);
+    const [images, rerank] = accessLines(out.json());
+    expect(images).toMatchObject({ path: '/v1/images/generations', model: 'amazon.nova-canvas-v1:0', images: 2 });
+    expect(rerank).toMatchObject({ path: '/v1/rerank', model: 'amazon.rerank-v1:0', searchUnits: 1 });
+    expect(JSON.stringify(out.json())).not.toMatch(/secret/);
+    const [imageMetrics, rerankMetrics] = emfLines(out.json());
+    expect(imageMetrics).toMatchObject({ model: 'amazon.nova-canvas-v1:0', Images: 2 });
+    expect(rerankMetrics).toMatchObject({ model: 'amazon.rerank-v1:0', SearchUnits: 1 });
+  });
+});

@@ -15,6 +15,10 @@ export interface RequestSample {
   readonly outputTokens?: number;
   readonly cacheReadInputTokens?: number;
   readonly cacheWriteInputTokens?: number;
+  /** Pictures returned (/images/generations). */
+  readonly images?: number;
+  /** Rerank search units billed (/rerank). */
+  readonly searchUnits?: number;
   /** The error's code (or type) when the client got an error. */
   readonly errorType?: string;
   /** The managed key's id (never its secret), for per-key charts; undefined for root keys. */
@@ -45,6 +49,8 @@ export function createRequestMetrics(namespace: string, serviceName = 'bedrock-o
       count('OutputTokens', s.outputTokens);
       count('CacheReadInputTokens', s.cacheReadInputTokens);
       count('CacheWriteInputTokens', s.cacheWriteInputTokens);
+      count('Images', s.images);
+      count('SearchUnits', s.searchUnits);
       metrics.publishStoredMetrics();
       if (s.errorType) {
         metrics.addDimensions({ model, errorType: s.errorType });

@@ -36,7 +36,7 @@ export function telemetry(options: TelemetryOptions): MiddlewareHandler<AppEnv> 
     const failed = (err?.status ?? status) >= 500;
     // A managed key's id and name (never its secret); a root key's requests name no key.
     const key = c.get('managedKey');
-    metrics?.record({ model, latencyMs, timeToFirstTokenMs: t.timeToFirstTokenMs, ...t.usage, errorType, keyId: key?.id });
+    metrics?.record({ model, latencyMs, timeToFirstTokenMs: t.timeToFirstTokenMs, ...t.usage, ...t.units, errorType, keyId: key?.id });
     if (failed ? !errorEnabled : !infoEnabled) return;
     const fields: Record<string, unknown> = {
       requestId: c.get('requestId'),
@@ -48,6 +48,7 @@ export function telemetry(options: TelemetryOptions): MiddlewareHandler<AppEnv> 
       ...(key && { keyId: key.id, keyName: key.name }),
       timeToFirstTokenMs: round(t.timeToFirstTokenMs),
       ...t.usage,
+      ...t.units,
     };
     if (err) {
       fields.errorType = err.type;

@@ -77,6 +77,8 @@ export function buildDeps(config: GatewayConfig): ProcessDeps {
     models: createResolver({
       defaultModel: defaults.chat,
       defaultEmbeddingModel: defaults.embedding,
+      defaultImageModel: defaults.image,
+      defaultRerankModel: defaults.rerank,
       aliases: config.modelAliases,
       aliasGptToDefault: config.aliasGptToDefault,
       allowlist: config.modelAllowlist,

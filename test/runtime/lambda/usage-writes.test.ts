@@ -15,7 +15,7 @@ describe('writingUsageBeforeTheEnd', () => {
   it('writes before a streamed body ends', async () => {
     const { events, managed } = recorder();
     const app = {
-      fetch: () =>
+      fetch: (_request: Request) =>
         new Response(
           new ReadableStream({
             start(c) {
@@ -43,7 +43,7 @@ describe('writingUsageBeforeTheEnd', () => {
 
   it('writes before a bodiless answer is returned, and keeps the status', async () => {
     const { events, managed } = recorder();
-    const res = await writingUsageBeforeTheEnd({ fetch: () => new Response(null, { status: 204 }) }, managed).fetch(new Request('http://x/'));
+    const res = await writingUsageBeforeTheEnd({ fetch: (_request: Request) => new Response(null, { status: 204 }) }, managed).fetch(new Request('http://x/'));
     expect(res.status).toBe(204);
     expect(events).toEqual(['flush']);
   });
