@@ -44,6 +44,12 @@ const MODELS: ModelRow[] = [
   { id: 'cohere.embed-v4:0', name: 'Embed v4', provider: 'Cohere', input: TEXT_IMAGE, output: ['EMBEDDING'], types: ON_DEMAND, streaming: false },
   { id: 'amazon.nova-2-multimodal-embeddings-v1:0', name: 'Nova Multimodal Embeddings', provider: 'Amazon', input: ['TEXT', 'IMAGE', 'AUDIO', 'VIDEO'], output: ['EMBEDDING'], types: ON_DEMAND, streaming: false },
   { id: 'amazon.nova-canvas-v1:0', name: 'Nova Canvas', provider: 'Amazon', input: TEXT_IMAGE, output: ['IMAGE'], types: ON_DEMAND, streaming: false },
+  { id: 'amazon.titan-image-generator-v2:0', name: 'Titan Image Generator G1 v2', provider: 'Amazon', input: TEXT_IMAGE, output: ['IMAGE'], types: ON_DEMAND, streaming: false },
+  { id: 'stability.sd3-5-large-v1:0', name: 'Stable Diffusion 3.5 Large', provider: 'Stability AI', input: TEXT_IMAGE, output: ['IMAGE'], types: ON_DEMAND, streaming: false },
+  { id: 'stability.stable-image-ultra-v1:1', name: 'Stable Image Ultra v1.1', provider: 'Stability AI', input: TEXT, output: ['IMAGE'], types: ON_DEMAND, streaming: false },
+  { id: 'stability.stable-image-core-v1:1', name: 'Stable Image Core v1.1', provider: 'Stability AI', input: TEXT, output: ['IMAGE'], types: ON_DEMAND, streaming: false },
+  { id: 'cohere.rerank-v3-5:0', name: 'Rerank 3.5', provider: 'Cohere', input: TEXT, output: TEXT, types: ON_DEMAND, streaming: false },
+  { id: 'amazon.rerank-v1:0', name: 'Rerank 1.0', provider: 'Amazon', input: TEXT, output: TEXT, types: ON_DEMAND, streaming: false },
 ];
 
 export function defaultFoundationModels(): FoundationModelSummary[] {

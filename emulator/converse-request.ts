@@ -42,10 +42,29 @@ export function parseConverseBody(body: unknown): ConverseBody {
       if (isObject(block) && ('toolUse' in block || 'toolResult' in block)) usesTools = true;
     }
   });
+  checkRequestMetadata(body.requestMetadata);
   if (usesTools && body.toolConfig === undefined) {
     throw validation('The toolConfig field must be defined when using toolUse and toolResult content blocks.');
   }
   return body as unknown as ConverseBody;
+}
+
+/** Converse's `requestMetadata` constraints (the SDK's documentation of the field): at most 16 pairs, restricted characters. */
+const METADATA_KEY = /^[a-zA-Z0-9\s:_@$#=/+,.-]{1,256}$/;
+const METADATA_VALUE = /^[a-zA-Z0-9\s:_@$#=/+,.-]{0,256}$/;
+
+function checkRequestMetadata(value: unknown): void {
+  if (value === undefined) return;
+  if (!isObject(value)) throw validation("1 validation error detected: Value at 'requestMetadata' failed to satisfy constraint: Member must be a map");
+  const entries = Object.entries(value);
+  if (entries.length > 16) {
+    throw validation("1 validation error detected: Value at 'requestMetadata' failed to satisfy constraint: Member must have length less than or equal to 16");
+  }
+  for (const [k, v] of entries) {
+    if (!METADATA_KEY.test(k) || typeof v !== 'string' || !METADATA_VALUE.test(v)) {
+      throw validation(`1 validation error detected: Value at 'requestMetadata' failed to satisfy constraint: Map keys and values must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z0-9\\s:_@$#=/+,.-]{0,256}]`);
+    }
+  }
 }
 
 export function countWords(text: string): number {

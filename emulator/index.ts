@@ -9,6 +9,9 @@ export { defaultReplyText, countWords, REPLY_PREFIX } from './converse-request';
 export { splitWords } from './stream-events';
 export { defaultFoundationModels, defaultInferenceProfiles, APPLICATION_PROFILE_ARN } from './catalog';
 export { INITIAL_DEFAULTS } from './state';
+export { emulatorPng, emulatorJpeg, pictureKey } from './picture';
+export { STABILITY_ASPECT_RATIOS, TITAN_V2_SIZES } from './images';
+export { emulatorRelevance } from './rerank';
 
 /**
  * A local Bedrock (runtime + control plane) that the real AWS SDK clients talk to unmodified, over

@@ -59,6 +59,14 @@ export interface ContentReply {
   midStreamException?: { type: string; message?: string; afterDeltas: number };
   /** Streaming: destroy the connection (HTTP/2: reset the stream) after N deltas. */
   dropAfterDeltas?: number;
+  /**
+   * InvokeModel on an image model: what the content filters block. `prompt`: the request (Nova and Titan
+   * answer a ValidationException, Stability `finish_reasons: ["Filter reason: prompt"]`); `output`: every
+   * image; `{blockedImages}`: that many (Nova and Titan answer 200 with the rest and an `error`).
+   */
+  contentFilter?: 'prompt' | 'output' | { blockedImages: number };
+  /** InvokeModel: answer 200 with this JSON body instead of the generated one (after the request is validated). */
+  invokeBody?: unknown;
 }
 
 export type ScriptedReply = { error: ScriptedError } | { dropConnection: true } | ContentReply;

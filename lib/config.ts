@@ -33,6 +33,9 @@ export interface LoadBalancerConfig {
 export interface ModelConfig {
   readonly defaultModel?: string;
   readonly defaultEmbeddingModel?: string;
+  /** /images/generations and /rerank without a model; no Region table, so only when set. */
+  readonly defaultImageModel?: string;
+  readonly defaultRerankModel?: string;
   readonly enableCrossRegionInference: boolean;
   readonly enableApplicationInferenceProfiles: boolean;
   readonly enablePromptCaching: boolean;
@@ -51,7 +54,17 @@ export interface FargateSizing {
   readonly maxCount: number;
 }
 
-/** Stored Responses: a DynamoDB table the stack creates, or nothing stored. */
+/** Managed API keys (the admin API), kept in the state table. */
+export interface ManagedKeysConfig {
+  /** The handler's MANAGED_KEYS. */
+  readonly enabled: boolean;
+  /** How long a key record is cached (KEY_CACHE_SECONDS): a revoked key stops working within this. */
+  readonly cacheSeconds: number;
+  /** The operator's price table as JSON (MODEL_PRICES), for usage cost and USD budgets. */
+  readonly modelPrices?: string;
+}
+
+/** Stored Responses (and managed keys): a DynamoDB table the stack creates, or nothing stored. */
 export type ResponseStoreConfig =
   | { readonly kind: 'none' }
   | {
@@ -61,6 +74,7 @@ export type ResponseStoreConfig =
       readonly pointInTimeRecovery: boolean;
       /** What deleting the stack does to the table and its data. */
       readonly removalPolicy: 'destroy' | 'retain';
+      readonly managedKeys: ManagedKeysConfig;
     };
 
 /** What every target shares. */
@@ -123,14 +137,14 @@ const NETWORK_KEYS = ['vpcId', 'publicSubnetIds', 'internetGatewayId', 'subnetCi
 const ALB_KEYS = ['certificateArn', 'allowedCidrs', 'internal', 'idleTimeout', 'accessLogs'] as const;
 const LAMBDA_KEYS = ['memorySize', 'timeout'] as const;
 const FARGATE_KEYS = ['cpu', 'memory', 'desiredCount', 'maxCount'] as const;
-const TABLE_KEYS = ['responseTtlDays', 'storePointInTimeRecovery', 'storeRemovalPolicy'] as const;
+const TABLE_KEYS = ['responseTtlDays', 'storePointInTimeRecovery', 'storeRemovalPolicy', 'managedKeys', 'keyCacheSeconds', 'modelPrices'] as const;
 
 /** Every context key the app reads; documented in docs/deploy.md. */
 export const CONTEXT_KEYS: readonly string[] = [
   'stackName', 'target', 'account', 'region', 'nag', 'logRetentionDays', 'logLevel',
   ...NETWORK_KEYS, ...ALB_KEYS, ...LAMBDA_KEYS, ...FARGATE_KEYS,
   'apiKeySecretArn', 'apiKeyParamName', 'apiKeyKmsKeyArn',
-  'defaultModel', 'defaultEmbeddingModel', 'enableCrossRegionInference', 'enableApplicationInferenceProfiles',
+  'defaultModel', 'defaultEmbeddingModel', 'defaultImageModel', 'defaultRerankModel', 'enableCrossRegionInference', 'enableApplicationInferenceProfiles',
   'enablePromptCaching', 'modelAllowlist',
   'responseStore', ...TABLE_KEYS,
 ];
@@ -274,6 +288,8 @@ function parseModels(r: ContextReader, region: string | undefined): ModelConfig 
   return {
     defaultModel: r.string('defaultModel', RE.modelId, 'a model id, inference profile id or ARN') ?? regional?.chatModel,
     defaultEmbeddingModel: r.string('defaultEmbeddingModel', RE.modelId, 'a model id, inference profile id or ARN') ?? regional?.embeddingModel,
+    defaultImageModel: r.string('defaultImageModel', RE.modelId, 'a model id, inference profile id or ARN'),
+    defaultRerankModel: r.string('defaultRerankModel', RE.modelId, 'a model id, inference profile id or ARN'),
     enableCrossRegionInference,
     enableApplicationInferenceProfiles: r.bool('enableApplicationInferenceProfiles', true),
     enablePromptCaching: r.bool('enablePromptCaching', false),
@@ -291,7 +307,40 @@ function parseResponseStore(r: ContextReader): ResponseStoreConfig {
     if (misplaced.length > 0) r.issue(['responseStore', ...misplaced], 'responseStore=none creates no table, so these keys do not apply');
     return { kind };
   }
-  return { kind: 'dynamodb', ttlDays, pointInTimeRecovery, removalPolicy };
+  const managedKeys: ManagedKeysConfig = {
+    enabled: r.bool('managedKeys', true),
+    cacheSeconds: r.int('keyCacheSeconds', 5, 0, 300),
+    modelPrices: parseModelPrices(r),
+  };
+  return { kind: 'dynamodb', ttlDays, pointInTimeRecovery, removalPolicy, managedKeys };
+}
+
+/** `modelPrices`: a JSON object of model patterns to `{input, output, cache_read?, cache_write?}` USD per million tokens. */
+function parseModelPrices(r: ContextReader): string | undefined {
+  const raw = r.string('modelPrices', /^\{[\s\S]*\}$/, 'a JSON object such as {"anthropic.claude-3-5-haiku*":{"input":0.8,"output":4}}');
+  if (raw === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  const price = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  const ok =
+    parsed !== null &&
+    typeof parsed === 'object' &&
+    !Array.isArray(parsed) &&
+    Object.values(parsed).every(
+      (p) =>
+        p !== null &&
+        typeof p === 'object' &&
+        Object.keys(p).every((k) => ['input', 'output', 'cache_read', 'cache_write'].includes(k)) &&
+        price((p as Record<string, unknown>).input) &&
+        price((p as Record<string, unknown>).output) &&
+        ['cache_read', 'cache_write'].every((k) => (p as Record<string, unknown>)[k] === undefined || price((p as Record<string, unknown>)[k])),
+    );
+  if (!ok) r.issue('modelPrices', 'expected a JSON object of model patterns to {"input": USD, "output": USD, "cache_read"?: USD, "cache_write"?: USD} per million tokens');
+  return raw;
 }
 
 function parseAvailabilityZones(r: ContextReader, region: string | undefined): string[] | undefined {

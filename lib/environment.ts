@@ -25,10 +25,21 @@ export function handlerEnvironment(config: GatewayConfig, stateTableName?: strin
     [ENV.ENABLE_PROMPT_CACHING]: String(models.enablePromptCaching),
     ...(models.defaultModel ? { [ENV.DEFAULT_MODEL]: models.defaultModel } : {}),
     ...(models.defaultEmbeddingModel ? { [ENV.DEFAULT_EMBEDDING_MODEL]: models.defaultEmbeddingModel } : {}),
+    ...(models.defaultImageModel ? { [ENV.DEFAULT_IMAGE_MODEL]: models.defaultImageModel } : {}),
+    ...(models.defaultRerankModel ? { [ENV.DEFAULT_RERANK_MODEL]: models.defaultRerankModel } : {}),
     ...(models.modelAllowlist.length > 0 ? { [ENV.MODEL_ALLOWLIST]: models.modelAllowlist.join(',') } : {}),
     // Named even when off: a Fargate task left to the default would keep responses in its own memory.
     ...(responseStore.kind === 'dynamodb'
-      ? { [ENV.RESPONSE_STORE]: 'dynamodb', [ENV.STORE_TABLE_NAME]: stateTableName, [ENV.RESPONSE_TTL_DAYS]: String(responseStore.ttlDays) }
+      ? {
+          [ENV.RESPONSE_STORE]: 'dynamodb',
+          [ENV.STORE_TABLE_NAME]: stateTableName,
+          [ENV.RESPONSE_TTL_DAYS]: String(responseStore.ttlDays),
+          [ENV.MANAGED_KEYS]: String(responseStore.managedKeys.enabled),
+          ...(responseStore.managedKeys.enabled && {
+            [ENV.KEY_CACHE_SECONDS]: String(responseStore.managedKeys.cacheSeconds),
+            ...(responseStore.managedKeys.modelPrices !== undefined && { [ENV.MODEL_PRICES]: responseStore.managedKeys.modelPrices }),
+          }),
+        }
       : { [ENV.RESPONSE_STORE]: 'none' }),
   };
 }

@@ -44,7 +44,7 @@ export class GatewayStack extends Stack {
     // What the handler calls at run time, granted once to the role of whichever target runs it.
     new BedrockAccess(this, 'BedrockAccess', { role: target.role, applicationInferenceProfiles: config.models.enableApplicationInferenceProfiles });
     if (target.readsApiKey) apiKey.grantRead(target.role);
-    this.stateTable?.grantResponseStore(target.role);
+    this.stateTable?.grantResponseStore(target.role, { managedKeys: store.kind === 'dynamodb' && store.managedKeys.enabled });
 
     new CfnOutput(this, 'ApiBaseUrl', { value: baseUrl, description: 'OpenAI base URL: point clients (base_url / OPENAI_BASE_URL) here' });
     new CfnOutput(this, 'Target', { value: config.target, description: 'Serving target (context key "target")' });

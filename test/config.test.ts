@@ -15,6 +15,8 @@ describe('loadConfig', () => {
     [{ ENABLE_PROMPT_CACHING: 'true' }, 'enablePromptCaching', true],
     [{ MODEL_ALIASES: '{"gpt-4o":"us.anthropic.claude-x"}' }, 'modelAliases', { 'gpt-4o': 'us.anthropic.claude-x' }],
     [{ LOG_LEVEL: 'debug' }, 'logLevel', 'DEBUG'],
+    [{ DEFAULT_IMAGE_MODEL: 'amazon.nova-canvas-v1:0' }, 'defaultImageModel', 'amazon.nova-canvas-v1:0'],
+    [{ DEFAULT_RERANK_MODEL: 'cohere.rerank-v3-5:0' }, 'defaultRerankModel', 'cohere.rerank-v3-5:0'],
   ])('%j sets %s', (env, key, value) => {
     expect(loadConfig(env)[key as keyof ReturnType<typeof loadConfig>]).toEqual(value);
   });

@@ -51,8 +51,23 @@ export function evaluateTargets(f: Figures): Target[] {
     check('Lambda bundle, minified', '<= 600 KB', f.lambda ? f.lambda.bundleBytes / 1000 : undefined, (v) => v <= 600, 'KB', 1),
     check(`cold import over an empty process (NODE_OPTIONS ${imp?.nodeOptions ?? ''})`, '<= 80 ms', imp?.overEmptyMs, (v) => v <= 80, 'ms', 1),
     check('network calls while importing the handler', '= 0', f.lambda?.networkAtImport.length, (v) => v === 0, '', 0),
+    ...managedKeyRatios(f),
   ];
   return targets;
+}
+
+/** Managed key over root key, same run and concurrency: CPU per request and throughput (reported, no target). */
+function managedKeyRatios(f: Figures): Target[] {
+  const root = lane(f, 'c-gateway-json', 16);
+  return (['e-managed-json', 'e-managed-rpm-json'] as const).flatMap((id) => {
+    const m = lane(f, id, 16);
+    if (!root || !m) return [];
+    const what = id === 'e-managed-json' ? 'managed key (no rpm)' : 'managed key with rpm';
+    return [
+      { name: `${what} / root key, CPU per request, c=16`, limit: 'reported', measured: `${fmt(m.cpuMsPerRequest! / root.cpuMsPerRequest!, 2)} x`, met: null },
+      { name: `${what} / root key, req/s, c=16`, limit: 'reported', measured: `${fmt(m.rps / root.rps, 2)} x`, met: null },
+    ];
+  });
 }
 
 function table(rows: string[][]): string {

@@ -16,7 +16,9 @@ export type LaneId =
   | 'b-sdk-default-json'
   | 'b-sdk-default-stream'
   | 'c-gateway-json'
-  | 'd-gateway-stream';
+  | 'd-gateway-stream'
+  | 'e-managed-json'
+  | 'e-managed-rpm-json';
 
 export const LANE_TITLES: Record<LaneId, string> = {
   'a-floor-json': '(a) emulator direct, Converse',
@@ -27,6 +29,8 @@ export const LANE_TITLES: Record<LaneId, string> = {
   'b-sdk-default-stream': '(b) SDK default config (h2), converseStream',
   'c-gateway-json': '(c) gateway, non-streaming',
   'd-gateway-stream': '(d) gateway, streaming',
+  'e-managed-json': '(e) gateway, managed key, non-streaming',
+  'e-managed-rpm-json': '(e) gateway, managed key with rpm, non-streaming',
 };
 
 export interface LaneFigures {
@@ -87,6 +91,16 @@ export async function runThroughput(rig: Rig, gateway: GatewayProcess, opts: Thr
   };
   const emu = rig.emulator.url;
   const json = { 'content-type': 'application/json' };
+  // Managed keys (the gateway's embedded store): one with a model list and a budget, one with an rpm
+  // limit too high to refuse, which pays an atomic admission per request.
+  const managedHeaders = async (body: Record<string, unknown>) => {
+    const res = await fetch(`${gateway.url}/api/v1/admin/keys`, { method: 'POST', headers: GATEWAY_HEADERS, body: JSON.stringify(body) });
+    if (res.status !== 201) throw new Error(`creating a managed key failed: HTTP ${res.status} ${await res.text()}`);
+    const { key } = (await res.json()) as { key: string };
+    return { 'content-type': 'application/json', authorization: `Bearer ${key}` };
+  };
+  const managed = await managedHeaders({ name: 'bench', models: ['*'], budget: { tokens: 1e12 } });
+  const managedRpm = await managedHeaders({ name: 'bench-rpm', models: ['*'], limits: { rpm: 1e9 } });
   const runs: Record<LaneId, Run> = {
     'a-floor-json': http(`${emu}${emulatorPath('converse')}`, wireBody, 'json', json),
     'a-floor-stream': http(`${emu}${emulatorPath('converse-stream')}`, wireBody, 'eventstream', json),
@@ -96,6 +110,8 @@ export async function runThroughput(rig: Rig, gateway: GatewayProcess, opts: Thr
     'b-sdk-default-stream': sdk('default', true),
     'c-gateway-json': viaGateway(http(`${gateway.url}/api/v1/chat/completions`, chatBody(false), 'json', GATEWAY_HEADERS)),
     'd-gateway-stream': viaGateway(http(`${gateway.url}/api/v1/chat/completions`, chatBody(true), 'sse', GATEWAY_HEADERS)),
+    'e-managed-json': viaGateway(http(`${gateway.url}/api/v1/chat/completions`, chatBody(false), 'json', managed)),
+    'e-managed-rpm-json': viaGateway(http(`${gateway.url}/api/v1/chat/completions`, chatBody(false), 'json', managedRpm)),
   };
 
   const cells = opts.concurrencies.flatMap((c) => (Object.keys(runs) as LaneId[]).map((lane) => ({ lane, concurrency: c })));

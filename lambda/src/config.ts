@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { ENV } from './env-names';
+import type { ModelPrice } from './keys/pricing';
 import type { JsonBudget } from './schema/json-budget';
 
 /**
@@ -79,6 +80,24 @@ const jsonMap = z
     return {};
   });
 
+const price = z.number().finite().nonnegative();
+const modelPrices = z
+  .string()
+  .optional()
+  .transform((v, ctx): Record<string, ModelPrice> => {
+    if (!v || v.trim() === '') return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      parsed = undefined;
+    }
+    const table = z.record(z.string().min(1), z.strictObject({ input: price, output: price, cache_read: price.optional(), cache_write: price.optional() })).safeParse(parsed);
+    if (table.success) return table.data;
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON object of model patterns to USD per million tokens, e.g. {"anthropic.claude-3-5-haiku*":{"input":0.8,"output":4}}' });
+    return {};
+  });
+
 const STORE_BACKENDS = ['dynamodb', 'sqlite', 'none'] as const;
 const TABLE_NAME = /^([A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255})$/;
 
@@ -98,6 +117,8 @@ const envSchema = z.object({
   [ENV.AWS_DEFAULT_REGION]: optionalString,
   [ENV.DEFAULT_MODEL]: optionalString,
   [ENV.DEFAULT_EMBEDDING_MODEL]: optionalString,
+  [ENV.DEFAULT_IMAGE_MODEL]: optionalString,
+  [ENV.DEFAULT_RERANK_MODEL]: optionalString,
   [ENV.ALLOWED_ORIGINS]: list,
   [ENV.LOG_LEVEL]: z
     .string()
@@ -152,6 +173,10 @@ const envSchema = z.object({
   [ENV.STORE_TABLE_NAME]: optionalString.refine((v) => v === undefined || TABLE_NAME.test(v), 'expected a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -) or table ARN'),
   [ENV.STORE_SQLITE_PATH]: optionalString,
   [ENV.STORE_TIMEOUT_MS]: int(5_000, 100, 60_000),
+  [ENV.MANAGED_KEYS]: bool(true),
+  [ENV.KEY_CACHE_SECONDS]: int(5, 0, 300),
+  [ENV.USAGE_FLUSH_MS]: int(1_000, 0, 60_000),
+  [ENV.MODEL_PRICES]: modelPrices,
   [ENV.AWS_LAMBDA_FUNCTION_NAME]: optionalString,
 });
 
@@ -172,6 +197,10 @@ export interface GatewayConfig {
   readonly region: string;
   readonly defaultModel?: string;
   readonly defaultEmbeddingModel?: string;
+  /** /images/generations when a request names no model (or a DALL-E / gpt-image name, with ALIAS_GPT_TO_DEFAULT). */
+  readonly defaultImageModel?: string;
+  /** /rerank when a request names no model. */
+  readonly defaultRerankModel?: string;
   readonly allowedOrigins: readonly string[];
   readonly logLevel: LogLevel;
   /** Log prompts and completions. Off unless the operator asks. */
@@ -201,6 +230,18 @@ export interface GatewayConfig {
   /** CloudWatch embedded-metric-format lines on stdout (default: on in Lambda, off elsewhere). */
   readonly metrics: { readonly enabled: boolean; readonly namespace: string };
   readonly store: StoreConfig;
+  readonly managedKeys: ManagedKeysConfig;
+}
+
+/** Managed API keys (the admin API); they live in the state store, so they are off without one. */
+export interface ManagedKeysConfig {
+  readonly enabled: boolean;
+  /** How long a key record is used before it is read again: a revoked key stops working within this. */
+  readonly cacheSeconds: number;
+  /** How often recorded usage is written (0: at once). */
+  readonly usageFlushMs: number;
+  /** USD per million tokens by model pattern, for usage cost and USD budgets. */
+  readonly prices: Readonly<Record<string, ModelPrice>>;
 }
 
 /**
@@ -269,6 +310,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1',
     defaultModel: e.DEFAULT_MODEL,
     defaultEmbeddingModel: e.DEFAULT_EMBEDDING_MODEL,
+    defaultImageModel: e.DEFAULT_IMAGE_MODEL,
+    defaultRerankModel: e.DEFAULT_RERANK_MODEL,
     allowedOrigins: e.ALLOWED_ORIGINS,
     logLevel: e.LOG_LEVEL,
     logPrompts: e.LOG_PROMPTS,
@@ -299,6 +342,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     },
     metrics: { enabled: e.METRICS_ENABLED ?? e.AWS_LAMBDA_FUNCTION_NAME !== undefined, namespace: e.METRICS_NAMESPACE },
     store,
+    managedKeys: {
+      enabled: e.MANAGED_KEYS && store.backend !== 'none',
+      cacheSeconds: e.KEY_CACHE_SECONDS,
+      usageFlushMs: e.USAGE_FLUSH_MS,
+      prices: e.MODEL_PRICES,
+    },
   };
 }
 

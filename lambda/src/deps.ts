@@ -6,6 +6,7 @@ import type { ModelCatalog } from './models/catalog-cache';
 import type { ModelResolver } from './models/resolver';
 import type { SseTransport } from './http/sse';
 import type { ResponseStore } from './store/types';
+import type { ManagedKeys } from './keys/managed-keys';
 import type { DecodedMedia } from './translate/media';
 
 /** Fetches http(s) media URLs for image parts (with the SSRF guard). */
@@ -32,6 +33,8 @@ export interface AppDeps {
   readonly sseTransport?: SseTransport;
   /** Stored Responses (`store`, `previous_response_id`, `item_reference`); absent when RESPONSE_STORE=none. */
   readonly store?: ResponseStore;
+  /** Managed API keys, their limits and usage (the admin API); absent without a state store or with MANAGED_KEYS=false. */
+  readonly managedKeys?: ManagedKeys;
   /** Aborted when a draining server's grace period is over: open streams end with an error event. */
   readonly shutdown?: AbortSignal;
 }

@@ -20,7 +20,7 @@ export interface StateTableProps {
 
 /**
  * The gateway's state in one DynamoDB table (single-table design, key schema in
- * lambda/src/store/table-schema.ts): stored Responses now, managed keys later. On-demand billing, since
+ * lambda/src/store/table-schema.ts): stored Responses, and managed keys with their rate windows and usage. On-demand billing, since
  * traffic follows the clients; expired records removed by DynamoDB's TTL; encrypted at rest with the AWS
  * managed key `aws/dynamodb`, which unlike the default AWS owned key shows each use in CloudTrail, at no
  * monthly cost and with no key policy for the stack to manage.
@@ -50,15 +50,23 @@ export class StateTable extends Construct {
   }
 
   /**
-   * What the response store calls (lambda/src/aws/dynamodb.ts), on this table only: no Scan, no UpdateItem,
-   * no other table or index. A policy of its own, so the grant reads as one statement in the template.
+   * What the gateway's stores call (lambda/src/aws/dynamodb.ts), on this table only: no Scan, no other table
+   * or index. UpdateItem (atomic counters: rate windows, usage; key updates) only with managed keys. A policy
+   * of its own, so the grant reads as one statement in the template.
    */
-  grantResponseStore(role: iam.IRole): iam.Policy {
+  grantResponseStore(role: iam.IRole, options: { readonly managedKeys?: boolean } = {}): iam.Policy {
     const policy = new iam.Policy(this, 'ResponseStoreAccess', {
       statements: [
         new iam.PolicyStatement({
           sid: 'ResponseStore',
-          actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+          actions: [
+            'dynamodb:GetItem',
+            'dynamodb:Query',
+            'dynamodb:PutItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:BatchWriteItem',
+            ...(options.managedKeys ? ['dynamodb:UpdateItem'] : []),
+          ],
           resources: [this.table.tableArn],
         }),
       ],

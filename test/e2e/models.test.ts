@@ -43,7 +43,7 @@ async function failure(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.
 }
 
 describe('listing', () => {
-  it('lists chat and embedding models, profiles, the application profile and aliases, within the allow-list', async () => {
+  it('lists chat, embedding and image models, profiles, the application profile and aliases, within the allow-list', async () => {
     const list = await h.openai.models.list();
     expect(list.data.map((m) => m.id)).toEqual([
       HAIKU,
@@ -52,13 +52,16 @@ describe('listing', () => {
       'amazon.nova-pro-v1:0',
       TITAN_V2,
       'amazon.nova-2-multimodal-embeddings-v1:0',
+      'amazon.nova-canvas-v1:0',
       SONNET_PROFILE,
       'us.anthropic.claude-3-7-sonnet-20250219-v1:0',
       'team-chat-claude-haiku',
       'gpt-4o',
       'house-embed',
     ]);
-    for (const m of list.data) expect(m).toEqual({ id: m.id, object: 'model', created: expect.any(Number), owned_by: expect.any(String) });
+    // OpenAI's exact shape; an image model also says what it is for.
+    const mode = (id: string) => (id === 'amazon.nova-canvas-v1:0' ? { mode: 'image_generation' } : {});
+    for (const m of list.data) expect(m).toEqual({ id: m.id, object: 'model', created: expect.any(Number), owned_by: expect.any(String), ...mode(m.id) });
     expect(list.data.find((m) => m.id === 'team-chat-claude-haiku')).toMatchObject({ owned_by: 'anthropic', created: Date.parse('2024-08-27T00:00:00Z') / 1000 });
   });
 

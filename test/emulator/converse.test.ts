@@ -162,6 +162,21 @@ describe('Converse request validation', () => {
     await expect(call).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining(message), $metadata: { httpStatusCode: 400 } });
   });
 
+  it.each([
+    ['17 pairs', Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])), 'less than or equal to 16'],
+    ['a key with a character Bedrock refuses', { 'team!': 'a' }, 'regular expression pattern'],
+    ['a value with a character Bedrock refuses', { team: 'a;b' }, 'regular expression pattern'],
+  ])('rejects requestMetadata with %s', async (_case, requestMetadata, message) => {
+    const call = ctx.client('h2').send(new ConverseCommand({ modelId: MODEL, messages: [userMessage('x')], requestMetadata }));
+    await expect(call).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining(message), $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('takes 16 requestMetadata pairs of the allowed characters', async () => {
+    const requestMetadata = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`team:k${i} @$#=/+,.-_`, 'value with spaces 1.2/3']));
+    const res = await ctx.client('h2').send(new ConverseCommand({ modelId: MODEL, messages: [userMessage('x')], requestMetadata }));
+    expect(res.stopReason).toBe('end_turn');
+  });
+
   it('uses configured defaults for text and chunking', async () => {
     ctx.emulator().setDefaults({ replyText: 'Fixed answer here', textChunks: 1 });
     const res = await ctx.client('h2').send(new ConverseStreamCommand({ modelId: MODEL, messages: [userMessage('x')] }));

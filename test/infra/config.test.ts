@@ -65,8 +65,8 @@ describe('parseConfig defaults', () => {
   });
 
   it('stores responses in a DynamoDB table for 30 days, without backups, deleted with the stack', () => {
-    expect(parse({}).responseStore).toEqual({ kind: 'dynamodb', ttlDays: 30, pointInTimeRecovery: false, removalPolicy: 'destroy' });
-    expect(parse({ responseTtlDays: '90', storePointInTimeRecovery: 'true', storeRemovalPolicy: 'RETAIN' }).responseStore).toEqual({ kind: 'dynamodb', ttlDays: 90, pointInTimeRecovery: true, removalPolicy: 'retain' });
+    expect(parse({}).responseStore).toEqual({ kind: 'dynamodb', ttlDays: 30, pointInTimeRecovery: false, removalPolicy: 'destroy', managedKeys: { enabled: true, cacheSeconds: 5, modelPrices: undefined } });
+    expect(parse({ responseTtlDays: '90', storePointInTimeRecovery: 'true', storeRemovalPolicy: 'RETAIN', managedKeys: 'false' }).responseStore).toEqual({ kind: 'dynamodb', ttlDays: 90, pointInTimeRecovery: true, removalPolicy: 'retain', managedKeys: { enabled: false, cacheSeconds: 5, modelPrices: undefined } });
     expect(parse({ responseStore: 'none' }).responseStore).toEqual({ kind: 'none' });
   });
 
@@ -85,6 +85,12 @@ describe('parseConfig defaults', () => {
     const c = parse({ region: 'eu-west-2' });
     expect(c.models.defaultModel).toBe('eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
     expect(c.models.defaultEmbeddingModel).toBe('amazon.titan-embed-text-v2:0');
+  });
+
+  it('takes image and rerank defaults only when set (the Region table has none)', () => {
+    expect(parse({ region: 'us-east-1' }).models).toMatchObject({ defaultImageModel: undefined, defaultRerankModel: undefined });
+    const c = parse({ region: 'us-east-1', defaultImageModel: 'amazon.nova-canvas-v1:0', defaultRerankModel: 'cohere.rerank-v3-5:0' });
+    expect(c.models).toMatchObject({ defaultImageModel: 'amazon.nova-canvas-v1:0', defaultRerankModel: 'cohere.rerank-v3-5:0' });
   });
 
   it('prefers explicit models, and skips the profile table when cross-Region inference is off', () => {
@@ -130,6 +136,13 @@ describe('parseConfig defaults', () => {
 
 describe('parseConfig rejects invalid context, naming the keys', () => {
   it('an unknown target', () => expectProblem({ target: 'ec2' }, ['target'], /one of lambda, fargate, lambda-url/));
+  it.each([
+    ['not JSON', '{input: 1}'],
+    ['a negative price', '{"anthropic.*":{"input":-1,"output":4}}'],
+    ['an unknown price field', '{"anthropic.*":{"input":1,"output":4,"batch":1}}'],
+    ['a missing output price', '{"anthropic.*":{"input":1}}'],
+  ])('modelPrices that is %s', (_case, modelPrices) => expectProblem({ modelPrices }, ['modelPrices'], /model patterns to/));
+  it('managed-key settings without a table', () => expectProblem({ responseStore: 'none', keyCacheSeconds: 2 }, ['responseStore', 'keyCacheSeconds'], /creates no table/));
   it('two API key sources', () => expectProblem({ apiKeySecretArn: SECRET, apiKeyParamName: '/k' }, ['apiKeySecretArn', 'apiKeyParamName'], /one API key source/));
   it('a malformed secret ARN', () => expectProblem({ apiKeySecretArn: 'gateway/api-key' }, ['apiKeySecretArn'], /Secrets Manager secret ARN/));
   it('a parameter ARN instead of a name', () => expectProblem({ apiKeyParamName: 'arn:aws:ssm:us-east-1:123456789012:parameter/k' }, ['apiKeyParamName'], /not its ARN/));

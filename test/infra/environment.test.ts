@@ -48,12 +48,13 @@ describe('environment-variable names shared by the stack and the handler', () =>
   });
 
   it.each([
-    ['lambda, every optional model setting', { region: 'eu-west-1', modelAllowlist: 'anthropic.*' }],
+    ['lambda, every optional model setting', { region: 'eu-west-1', modelAllowlist: 'anthropic.*', defaultImageModel: 'amazon.nova-canvas-v1:0', defaultRerankModel: 'cohere.rerank-v3-5:0' }],
     ['lambda-url, SSM key', { target: 'lambda-url', apiKeyParamName: '/gateway/api-key' }],
     ['fargate', { target: 'fargate' }],
   ])('%s: the stack sets only names the handler reads', (_name, context) => {
     const set = namesTheStackSets(context);
     expect(set.length).toBeGreaterThan(4);
+    if ('defaultImageModel' in context) expect(set).toEqual(expect.arrayContaining(['DEFAULT_IMAGE_MODEL', 'DEFAULT_RERANK_MODEL']));
     expect(set.filter((name) => !handlerReads.includes(name) && !NODE_OWN.includes(name))).toEqual([]);
   });
 });

@@ -24,3 +24,44 @@ describe('each target exposes the role its code runs as, and the stack grants to
     expect(keyReaders).toHaveLength(1);
   });
 });
+
+describe('the image and rerank models are covered by the invoke grant, nothing broader', () => {
+  const PSEUDO: Readonly<Record<string, string>> = { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012' };
+  /** A template ARN with the pseudo parameters filled in. */
+  const arnOf = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const [sep, parts] = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+    return parts.map((p) => (typeof p === 'string' ? p : PSEUDO[(p as { Ref: string }).Ref] ?? '?')).join(sep);
+  };
+  const wildcard = (arn: string) => new RegExp(`^${arn.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+
+  const { template } = synth({ target: 'lambda' });
+  const [policy] = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^BedrockAccessPolicy') } }));
+  const statements = policy.Properties.PolicyDocument.Statement as Array<{ Sid: string; Action: string | string[]; Resource: unknown }>;
+  const invoke = statements.find((s) => s.Sid === 'InvokeModels');
+
+  it.each([
+    'amazon.nova-canvas-v1:0',
+    'amazon.titan-image-generator-v2:0',
+    'stability.sd3-5-large-v1:0',
+    'stability.stable-image-ultra-v1:1',
+    'stability.stable-image-core-v1:1',
+    'cohere.rerank-v3-5:0',
+    'amazon.rerank-v1:0',
+  ])('%s may be invoked', (model) => {
+    const resources = ([] as unknown[]).concat(invoke?.Resource).map(arnOf);
+    expect(resources.some((r) => wildcard(r).test(`arn:aws:bedrock:us-east-1::foundation-model/${model}`))).toBe(true);
+    expect(invoke?.Action).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
+  });
+
+  it('grants no other Bedrock action (reranking uses InvokeModel, not bedrock:Rerank)', () => {
+    const actions = statements.flatMap((s) => ([] as string[]).concat(s.Action)).filter((a) => a.startsWith('bedrock:'));
+    expect([...new Set(actions)].sort()).toEqual([
+      'bedrock:GetInferenceProfile',
+      'bedrock:InvokeModel',
+      'bedrock:InvokeModelWithResponseStream',
+      'bedrock:ListFoundationModels',
+      'bedrock:ListInferenceProfiles',
+    ]);
+  });
+});

@@ -59,14 +59,28 @@ describe('the response table', () => {
 
   it.each([['lambda'], ['lambda-url'], ['fargate']])('target=%s: the handler gets its name and its role exactly the store calls on it', (target) => {
     const s = target === 'lambda' ? lambda : synth({ target });
-    expect(handlerEnv(s.template)).toMatchObject({ RESPONSE_STORE: 'dynamodb', STORE_TABLE_NAME: { Ref: tableId(s) }, RESPONSE_TTL_DAYS: '30' });
+    expect(handlerEnv(s.template)).toMatchObject({ RESPONSE_STORE: 'dynamodb', STORE_TABLE_NAME: { Ref: tableId(s) }, RESPONSE_TTL_DAYS: '30', MANAGED_KEYS: 'true', KEY_CACHE_SECONDS: '5' });
     expect(dynamoStatements(s.template)).toEqual([
       {
         roles: [roleId(s)],
-        actions: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        actions: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         resources: [`\${${tableId(s)}.Arn}`],
       },
     ]);
+  });
+
+  it('managedKeys=false: no UpdateItem (the response store never updates in place), and the handler told so', () => {
+    const s = synth({ managedKeys: 'false' });
+    expect(dynamoStatements(s.template)[0].actions).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    const env = handlerEnv(s.template);
+    expect(env.MANAGED_KEYS).toBe('false');
+    expect(env).not.toHaveProperty('KEY_CACHE_SECONDS');
+  });
+
+  it('passes the key cache and the price table to the handler', () => {
+    const prices = JSON.stringify({ 'anthropic.claude-3-5-haiku*': { input: 0.8, output: 4 } });
+    const s = synth({ keyCacheSeconds: 2, modelPrices: prices });
+    expect(handlerEnv(s.template)).toMatchObject({ KEY_CACHE_SECONDS: '2', MODEL_PRICES: prices });
   });
 
   it('takes retention, point-in-time recovery and the removal policy from context', () => {

@@ -12,7 +12,9 @@ describe('which foundation models are listed', () => {
     ['no profile-only model (its profile is listed instead)', fm(SONNET, { inferenceTypesSupported: PROFILE_ONLY }), undefined],
     ['no provisioned-only model', fm(HAIKU, { inferenceTypesSupported: ['PROVISIONED'] }), undefined],
     ['no text model that cannot stream', fm(HAIKU, { responseStreamingSupported: false }), undefined],
-    ['no image generator', fm('amazon.nova-canvas-v1:0', { outputModalities: ['IMAGE'] }), undefined],
+    ['an image generator the gateway can draw with', fm('amazon.nova-canvas-v1:0', { outputModalities: ['IMAGE'], responseStreamingSupported: false }), 'image'],
+    ['no image generator without a translator', fm('amazon.titan-image-generator-v1', { outputModalities: ['IMAGE'] }), undefined],
+    ['a rerank model (its output is text, unstreamed)', fm('cohere.rerank-v3-5:0', { outputModalities: ['TEXT'], responseStreamingSupported: false }), 'rerank'],
     ['a model without lifecycle data as active', fm(HAIKU, { modelLifecycle: undefined }), 'chat'],
   ])('%s', (_, model, kind) => {
     const catalog = buildCatalog({ foundationModels: [model] }, ALL);

@@ -81,3 +81,26 @@ describe('defaultModels', () => {
     ['nothing for an unknown Region', { ...config, region: 'xx-nowhere-1' }, { chat: undefined, embedding: undefined }],
   ])('takes %s', (_, input, expected) => expect(defaultModels(input)).toEqual(expected));
 });
+
+describe('what a model is for', () => {
+  it('image and rerank models say so in `mode`, with or without a catalog; chat and embedding models keep OpenAI\'s shape', () => {
+    const catalog = buildCatalog(
+      {
+        foundationModels: [
+          fm(HAIKU),
+          embeddingFm(TITAN_V2),
+          fm('amazon.nova-canvas-v1:0', { outputModalities: ['IMAGE'], responseStreamingSupported: false }),
+          fm('cohere.rerank-v3-5:0', { responseStreamingSupported: false }),
+        ],
+      },
+      { systemProfiles: true, applicationProfiles: true },
+    );
+    const modes = (c: typeof catalog | undefined, defaults = {}) =>
+      Object.fromEntries(listModels(c, { aliases: {}, allowlist: [], defaults }).map((m) => [m.id, 'mode' in m ? m.mode : '-']));
+    expect(modes(catalog)).toEqual({ [HAIKU]: '-', [TITAN_V2]: '-', 'amazon.nova-canvas-v1:0': 'image_generation', 'cohere.rerank-v3-5:0': 'rerank' });
+    expect(modes(undefined, { image: 'amazon.titan-image-generator-v2:0', rerank: 'amazon.rerank-v1:0' })).toEqual({
+      'amazon.titan-image-generator-v2:0': 'image_generation',
+      'amazon.rerank-v1:0': 'rerank',
+    });
+  });
+});

@@ -85,6 +85,10 @@ describe('resolve: names → Bedrock ids', () => {
     ['text-embedding-* to the embedding default when aliasing is on', { aliasGptToDefault: true, defaultEmbeddingModel: TITAN_V2 }, 'text-embedding-3-small', 'embedding', TITAN_V2],
     ['an empty name to the default', { defaultModel: HAIKU }, '', 'chat', HAIKU],
     ['"default" to the default', { defaultEmbeddingModel: TITAN_V2 }, 'default', 'embedding', TITAN_V2],
+    ['an empty name to the image default', { defaultImageModel: 'amazon.nova-canvas-v1:0' }, '', 'image', 'amazon.nova-canvas-v1:0'],
+    ['dall-e-* to the image default when aliasing is on', { aliasGptToDefault: true, defaultModel: HAIKU, defaultImageModel: 'amazon.nova-canvas-v1:0' }, 'dall-e-3', 'image', 'amazon.nova-canvas-v1:0'],
+    ['gpt-image-* to the image default when aliasing is on', { aliasGptToDefault: true, defaultImageModel: 'amazon.nova-canvas-v1:0' }, 'gpt-image-1', 'image', 'amazon.nova-canvas-v1:0'],
+    ['an empty name to the rerank default', { defaultRerankModel: 'cohere.rerank-v3-5:0' }, '', 'rerank', 'cohere.rerank-v3-5:0'],
   ] as const)('maps %s', async (_, over, name, kind, modelId) => {
     expect((await resolver(over).resolve(name, kind)).modelId).toBe(modelId);
   });
@@ -108,6 +112,10 @@ describe('resolve: names → Bedrock ids', () => {
     ['an alias whose target is outside the allow-list', { allowlist: ['amazon.*'], aliases: { x: HAIKU } }, 'x', 'chat', 403, 'model_not_allowed'],
     ['an embedding model sent to chat', {}, TITAN_V2, 'chat', 400, 'model_not_supported'],
     ['a chat model sent to embeddings', {}, 'team-haiku', 'embedding', 400, 'model_not_supported'],
+    ['a chat model sent to images', {}, HAIKU, 'image', 400, 'model_not_supported'],
+    ['an embedding model sent to rerank', {}, TITAN_V2, 'rerank', 400, 'model_not_supported'],
+    ['no image model and no image default (the chat default does not count)', { defaultModel: HAIKU }, '', 'image', 400, 'model_not_found'],
+    ['an unknown name for rerank (400)', {}, 'rerank-english-v3.0', 'rerank', 400, 'model_not_found'],
   ] as const)('refuses %s', async (_, over, name, kind, status, code) => {
     expect(await failure(resolver(over).resolve(name, kind))).toEqual({ status, param: 'model', code });
   });

@@ -10,6 +10,8 @@ import { RequestTelemetry } from '../../lambda/src/log/request-telemetry';
 import { auth, chatBody, fakeBedrock, fakeDeps } from '../support/fake-deps';
 import { startHarness } from '../e2e/harness';
 import { captureOutput, MODEL, waitFor } from './support';
+import { ManagedKeys } from '../../lambda/src/keys/managed-keys';
+import { openSqliteKeyStore } from '../../lambda/src/store/sqlite-keys';
 
 type Line = Record<string, unknown>;
 
@@ -192,6 +194,26 @@ describe('EMF metrics', () => {
     expect(byType).toMatchObject({ model: 'none', errorType: 'invalid_api_key', Errors: 1 });
   });
 
+  it('names a managed key (id and name, never the secret) in the access log and in a per-key metric set', async () => {
+    const deps = fakeDeps({ LOG_LEVEL: 'INFO', METRICS_ENABLED: 'true', METRICS_NAMESPACE: 'TestGateway' });
+    const store = openSqliteKeyStore({ path: ':memory:', timeoutMs: 1_000 });
+    const managedKeys = new ManagedKeys(store, { prices: [], flushMs: 0 });
+    const app = createApp({ ...deps, logger: createLogger('INFO'), managedKeys });
+    const created = await app.request('/v1/admin/keys', { method: 'POST', headers: auth, body: JSON.stringify({ name: 'team-x' }) });
+    const { id, key } = (await created.json()) as { id: string; key: string };
+    const res = await app.request('/v1/chat/completions', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: chatBody() });
+    expect(res.status).toBe(200);
+    await res.text();
+    const lines = out.json();
+    const chatLine = accessLines(lines).find((l) => l.path === '/v1/chat/completions');
+    expect(chatLine).toMatchObject({ keyId: id, keyName: 'team-x', status: 200 });
+    const perKey = emfLines(lines).find((l) => l.keyId === id);
+    expect((perKey!._aws as { CloudWatchMetrics: Array<{ Dimensions: string[][] }> }).CloudWatchMetrics[0].Dimensions).toEqual([['service', 'keyId']]);
+    expect(perKey).toMatchObject({ Requests: 1, InputTokens: 1, OutputTokens: 1 });
+    expect(JSON.stringify(lines)).not.toContain(key.split('_')[2]);
+    await managedKeys.close();
+  });
+
   it('is off by default outside Lambda and on by default inside it', () => {
     expect(loadConfig({}).metrics.enabled).toBe(false);
     expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'gw' }).metrics.enabled).toBe(true);
@@ -304,5 +326,24 @@ describe('token counts on every model route (real server, emulator)', () => {
     expect(line.inputTokens as number).toBeGreaterThan(0);
     if (path !== '/v1/embeddings') expect(line.outputTokens as number).toBeGreaterThan(0);
     if ('stream' in json) expect(line.timeToFirstTokenMs as number).toBeGreaterThan(0);
+  });
+});
+
+describe('billing units on the image and rerank routes', () => {
+  it('the access log counts pictures and search units, never the prompt; EMF publishes them per model', async () => {
+    const bedrock = fakeBedrock({
+      invokeModel: async (modelId) => (modelId.includes('rerank') ? { results: [{ index: 0, relevance_score: 0.5 }] } : { images: ['aGk=', 'aGk='] }),
+    });
+    const app = appWith({}, bedrock);
+    const post = (path: string, body: unknown) => app.request(path, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('/v1/images/generations', { model: 'amazon.nova-canvas-v1:0', prompt: 'secret lighthouse', n: 2 })).status).toBe(200);
+    expect((await post('/v1/rerank', { model: 'amazon.rerank-v1:0', query: 'secret query', documents: ['a'] })).status).toBe(200);
+    const [images, rerank] = accessLines(out.json());
+    expect(images).toMatchObject({ path: '/v1/images/generations', model: 'amazon.nova-canvas-v1:0', images: 2 });
+    expect(rerank).toMatchObject({ path: '/v1/rerank', model: 'amazon.rerank-v1:0', searchUnits: 1 });
+    expect(JSON.stringify(out.json())).not.toMatch(/secret/);
+    const [imageMetrics, rerankMetrics] = emfLines(out.json());
+    expect(imageMetrics).toMatchObject({ model: 'amazon.nova-canvas-v1:0', Images: 2 });
+    expect(rerankMetrics).toMatchObject({ model: 'amazon.rerank-v1:0', SearchUnits: 1 });
   });
 });

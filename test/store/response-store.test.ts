@@ -242,7 +242,7 @@ describe('dynamodb record layout', () => {
     expect(err).toBeInstanceOf(StoreUnavailable);
     expect(err).toMatchObject({ operation: 'get', reason: 'ResourceNotFoundException', kind: 'unavailable', code: 'store_unavailable' });
     // The client-facing message names no AWS internals.
-    expect((err as Error).message).toBe('The response store is unavailable right now. Retry shortly.');
+    expect((err as Error).message).toBe("The gateway's state store is unavailable right now. Retry shortly.");
     await s.close();
   });
 });

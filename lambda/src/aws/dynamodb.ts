@@ -26,6 +26,15 @@ export interface DynamoTable {
   queryPartition(partitionKey: string, value: string): Promise<TableItem[]>;
   /** Writes the item; resolves to the item it replaced, if any. */
   putItem(item: TableItem): Promise<TableItem | undefined>;
+  /** Writes the item only when `condition` holds; false when it did not. */
+  putItemIf(item: TableItem, condition: TableCondition): Promise<boolean>;
+  /**
+   * Applies an update expression (`SET …`, `ADD …`) atomically, when `condition` holds; resolves to the item
+   * after the update, or undefined when the condition did not hold.
+   */
+  updateItem(key: TableItem, update: TableCondition, condition?: TableCondition): Promise<TableItem | undefined>;
+  /** The items of one partition whose sort key lies between `from` and `to` (inclusive), all pages, strongly consistent. */
+  queryRange(partitionKey: string, value: string, sortKey: string, from: string, to: string): Promise<TableItem[]>;
   /** Deletes the item; resolves to it, or undefined when there was none or `condition` did not hold. */
   deleteItem(key: TableItem, condition?: TableCondition): Promise<TableItem | undefined>;
   /** Puts and deletes, unconditionally, in batches of 25 sent side by side; what DynamoDB leaves unprocessed is sent again. */
@@ -113,6 +122,66 @@ export function createDynamoTable(options: DynamoTableOptions): DynamoTable {
               KeyConditionExpression: '#pk = :pk',
               ExpressionAttributeNames: { '#pk': partitionKey },
               ExpressionAttributeValues: { ':pk': { S: value } },
+              ConsistentRead: true,
+              ExclusiveStartKey: start,
+            }),
+            { abortSignal },
+          ),
+        );
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items;
+    },
+
+    putItemIf: (item, condition) =>
+      call(async (sdk, client, abortSignal) => {
+        try {
+          await client.send(
+            new sdk.PutItemCommand({ TableName: tableName, Item: item, ConditionExpression: condition.expression, ExpressionAttributeNames: condition.names, ExpressionAttributeValues: condition.values }),
+            { abortSignal },
+          );
+          return true;
+        } catch (err) {
+          if (err instanceof sdk.ConditionalCheckFailedException) return false;
+          throw err;
+        }
+      }),
+
+    updateItem: (key, update, condition) =>
+      call(async (sdk, client, abortSignal) => {
+        const values = { ...update.values, ...condition?.values };
+        try {
+          const out = await client.send(
+            new sdk.UpdateItemCommand({
+              TableName: tableName,
+              Key: key,
+              UpdateExpression: update.expression,
+              ExpressionAttributeNames: { ...update.names, ...condition?.names },
+              ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+              ...(condition && { ConditionExpression: condition.expression }),
+              ReturnValues: 'ALL_NEW',
+            }),
+            { abortSignal },
+          );
+          return out.Attributes ?? {};
+        } catch (err) {
+          if (err instanceof sdk.ConditionalCheckFailedException) return undefined;
+          throw err;
+        }
+      }),
+
+    async queryRange(partitionKey, value, sortKey, from, to) {
+      const items: TableItem[] = [];
+      let start: TableItem | undefined;
+      do {
+        const page = await call((sdk, client, abortSignal) =>
+          client.send(
+            new sdk.QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+              ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+              ExpressionAttributeValues: { ':pk': { S: value }, ':from': { S: from }, ':to': { S: to } },
               ConsistentRead: true,
               ExclusiveStartKey: start,
             }),

@@ -13,9 +13,19 @@ export type FieldNames = (path: FieldPath) => FieldPath;
 
 /**
  * What kind of failure, in the gateway's own terms. The boundary picks the status and OpenAI type:
- * `invalid_request` 400, `forbidden` 403, `not_found` 404, `unavailable` 503, `upstream_invalid` 502.
+ * `invalid_request` 400, `forbidden` 403, `not_found` 404, `unavailable` 503, `upstream_invalid` 502; a managed
+ * key over its limits: `requests_limited` / `tokens_limited` (429 `rate_limit_exceeded`) and `quota_exceeded`
+ * (429 `insufficient_quota`), OpenAI's own codes and types for them.
  */
-export type DomainErrorKind = 'invalid_request' | 'forbidden' | 'not_found' | 'unavailable' | 'upstream_invalid';
+export type DomainErrorKind =
+  | 'invalid_request'
+  | 'forbidden'
+  | 'not_found'
+  | 'unavailable'
+  | 'upstream_invalid'
+  | 'requests_limited'
+  | 'tokens_limited'
+  | 'quota_exceeded';
 
 /** The message, or a function of the field's name for messages that quote it. */
 export type DomainMessage = string | ((field: string) => string);

@@ -10,6 +10,10 @@ export type OpenAIErrorType =
   | 'not_found_error'
   | 'request_too_large'
   | 'rate_limit_error'
+  // OpenAI's types for an API key's own limits (a managed key's rpm / tpm, its budget).
+  | 'requests'
+  | 'tokens'
+  | 'insufficient_quota'
   | 'api_error'
   | 'service_unavailable'
   | 'timeout_error';

@@ -17,6 +17,9 @@ const KINDS: Readonly<Record<DomainErrorKind, { status: number; type?: OpenAIErr
   not_found: { status: 404 },
   unavailable: { status: 503 },
   upstream_invalid: { status: 502, type: 'api_error' },
+  requests_limited: { status: 429, type: 'requests' },
+  tokens_limited: { status: 429, type: 'tokens' },
+  quota_exceeded: { status: 429, type: 'insufficient_quota' },
 };
 
 /** A domain error as the client sees it, its field named the way the client's API names it. */

@@ -20,6 +20,8 @@ export class RequestTelemetry {
   /** Milliseconds from the request's arrival to the first generated token (streams only). */
   timeToFirstTokenMs?: number;
   usage?: TokenCounts;
+  /** What the image and rerank routes bill by: pictures returned, rerank search units. */
+  units?: { images?: number; searchUnits?: number };
   error?: GatewayError;
   /** Only set when the operator asked for prompts in the logs (LOG_PROMPTS). */
   prompt?: unknown;

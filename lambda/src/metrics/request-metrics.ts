@@ -1,7 +1,8 @@
 /**
  * Per-model request metrics in CloudWatch embedded metric format (EMF), through Powertools Metrics: one
  * JSON line on stdout per request, which CloudWatch Logs turns into metrics without any API call.
- * Dimensions stay low-cardinality on purpose: service + model, and service + model + errorType for errors.
+ * Dimensions stay low-cardinality on purpose: service + model, service + model + errorType for errors, and
+ * service + keyId for managed keys (one series per key the operator created).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
@@ -14,8 +15,14 @@ export interface RequestSample {
   readonly outputTokens?: number;
   readonly cacheReadInputTokens?: number;
   readonly cacheWriteInputTokens?: number;
+  /** Pictures returned (/images/generations). */
+  readonly images?: number;
+  /** Rerank search units billed (/rerank). */
+  readonly searchUnits?: number;
   /** The error's code (or type) when the client got an error. */
   readonly errorType?: string;
+  /** The managed key's id (never its secret), for per-key charts; undefined for root keys. */
+  readonly keyId?: string;
 }
 
 export interface RequestMetrics {
@@ -42,10 +49,22 @@ export function createRequestMetrics(namespace: string, serviceName = 'bedrock-o
       count('OutputTokens', s.outputTokens);
       count('CacheReadInputTokens', s.cacheReadInputTokens);
       count('CacheWriteInputTokens', s.cacheWriteInputTokens);
+      count('Images', s.images);
+      count('SearchUnits', s.searchUnits);
       metrics.publishStoredMetrics();
       if (s.errorType) {
         metrics.addDimensions({ model, errorType: s.errorType });
         count('Errors', 1);
+        metrics.publishStoredMetrics();
+      }
+      if (s.keyId) {
+        metrics.addDimension('keyId', s.keyId);
+        count('Requests', 1);
+        count('Errors', s.errorType ? 1 : 0);
+        count('InputTokens', s.inputTokens);
+        count('OutputTokens', s.outputTokens);
+        count('CacheReadInputTokens', s.cacheReadInputTokens);
+        count('CacheWriteInputTokens', s.cacheWriteInputTokens);
         metrics.publishStoredMetrics();
       }
     },

@@ -34,7 +34,9 @@ export function telemetry(options: TelemetryOptions): MiddlewareHandler<AppEnv> 
     const err = t.error;
     const errorType = err ? (err.code ?? err.type) : status >= 400 ? `http_${status}` : undefined;
     const failed = (err?.status ?? status) >= 500;
-    metrics?.record({ model, latencyMs, timeToFirstTokenMs: t.timeToFirstTokenMs, ...t.usage, errorType });
+    // A managed key's id and name (never its secret); a root key's requests name no key.
+    const key = c.get('managedKey');
+    metrics?.record({ model, latencyMs, timeToFirstTokenMs: t.timeToFirstTokenMs, ...t.usage, ...t.units, errorType, keyId: key?.id });
     if (failed ? !errorEnabled : !infoEnabled) return;
     const fields: Record<string, unknown> = {
       requestId: c.get('requestId'),
@@ -43,8 +45,10 @@ export function telemetry(options: TelemetryOptions): MiddlewareHandler<AppEnv> 
       status,
       latencyMs: round(latencyMs),
       model,
+      ...(key && { keyId: key.id, keyName: key.name }),
       timeToFirstTokenMs: round(t.timeToFirstTokenMs),
       ...t.usage,
+      ...t.units,
     };
     if (err) {
       fields.errorType = err.type;

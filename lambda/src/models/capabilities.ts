@@ -142,3 +142,140 @@ export function capabilitiesFor(modelId: string): ModelCapabilities {
   for (const row of CAPABILITY_TABLE) if (row.match.test(id)) return row.caps;
   return BASE;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Image generation and reranking (InvokeModel only). Each family's rules are data here; the strategies in
+// translate/images/ and translate/rerank/ read them and never test model ids.
+
+/** How a family takes `size`. */
+export type ImageSizeRule =
+  /** Any width×height within bounds: each side in [min, max] and a multiple of `multiple`, the long side at most `maxAspect` times the short, fewer than `maxPixels` pixels. */
+  | { readonly kind: 'range'; readonly min: number; readonly max: number; readonly multiple: number; readonly maxAspect: number; readonly maxPixels: number }
+  /** Only these width×height pairs. */
+  | { readonly kind: 'list'; readonly sizes: readonly string[] }
+  /** No pixel size: the nearest of these aspect ratios (`w:h`) is sent. */
+  | { readonly kind: 'aspect'; readonly ratios: readonly string[] };
+
+export type ImageFamilyName = 'nova-canvas' | 'titan-image' | 'stability';
+
+export interface ImageModelRules {
+  readonly family: ImageFamilyName;
+  /** For messages. */
+  readonly name: string;
+  readonly maxPromptChars: number;
+  /** Most images one request may ask for (`n`). */
+  readonly maxImages: number;
+  /** Images one InvokeModel call returns; `n` above it is split into parallel calls. */
+  readonly imagesPerCall: number;
+  readonly size: ImageSizeRule;
+  readonly defaultSize: string;
+  /** OpenAI `output_format` values the model can produce; the first is its default. */
+  readonly outputFormats: readonly string[];
+  /** OpenAI `quality` values the model honours (`hd`, `high`, `xhigh` and `max` mean Bedrock's `premium`). */
+  readonly qualities: readonly string[];
+  /** `style` values the model takes (Nova Canvas's named styles). */
+  readonly styles: readonly string[];
+  /** Provider extras a request may carry (top level or in `extra_body`), in the gateway's snake_case names. */
+  readonly extras: readonly string[];
+  readonly seedMax: number;
+  /** `cfg_scale` bounds, when the model takes one. */
+  readonly cfgScale?: readonly [number, number];
+}
+
+const STANDARD_QUALITIES = ['auto', 'standard', 'low', 'medium'];
+const PREMIUM_QUALITIES = [...STANDARD_QUALITIES, 'hd', 'high', 'xhigh', 'max'];
+
+const NOVA_CANVAS: ImageModelRules = {
+  family: 'nova-canvas',
+  name: 'Nova Canvas',
+  maxPromptChars: 1024,
+  maxImages: 5,
+  imagesPerCall: 5,
+  size: { kind: 'range', min: 320, max: 4096, multiple: 16, maxAspect: 4, maxPixels: 4_194_304 },
+  defaultSize: '1024x1024',
+  outputFormats: ['png'],
+  qualities: PREMIUM_QUALITIES,
+  styles: [
+    '3D_ANIMATED_FAMILY_FILM', 'DESIGN_SKETCH', 'FLAT_VECTOR_ILLUSTRATION', 'GRAPHIC_NOVEL_ILLUSTRATION',
+    'MAXIMALISM', 'MIDCENTURY_RETRO', 'PHOTOREALISM', 'SOFT_DIGITAL_PAINTING',
+  ],
+  extras: ['negative_prompt', 'seed', 'cfg_scale'],
+  seedMax: 858_993_459,
+  cfgScale: [1.1, 10],
+};
+
+const TITAN_IMAGE_V2: ImageModelRules = {
+  family: 'titan-image',
+  name: 'Titan Image Generator v2',
+  maxPromptChars: 512,
+  maxImages: 5,
+  imagesPerCall: 5,
+  size: {
+    kind: 'list',
+    sizes: [
+      '1024x1024', '768x768', '512x512', '768x1152', '384x576', '1152x768', '576x384', '768x1280', '384x640',
+      '1280x768', '640x384', '896x1152', '448x576', '1152x896', '576x448', '768x1408', '384x704', '1408x768',
+      '704x384', '640x1408', '320x704', '1408x640', '704x320', '1152x640', '1173x640',
+    ],
+  },
+  defaultSize: '1024x1024',
+  outputFormats: ['png'],
+  qualities: PREMIUM_QUALITIES,
+  styles: [],
+  extras: ['negative_prompt', 'seed', 'cfg_scale'],
+  seedMax: 2_147_483_646,
+  cfgScale: [1.1, 10],
+};
+
+/** Stability on Bedrock: one image per call, an aspect ratio instead of a size, PNG or JPEG. */
+const STABILITY: ImageModelRules = {
+  family: 'stability',
+  name: 'Stability',
+  maxPromptChars: 10_000,
+  maxImages: 4,
+  imagesPerCall: 1,
+  size: { kind: 'aspect', ratios: ['1:1', '16:9', '21:9', '2:3', '3:2', '4:5', '5:4', '9:16', '9:21'] },
+  defaultSize: '1024x1024',
+  outputFormats: ['png', 'jpeg'],
+  qualities: STANDARD_QUALITIES,
+  styles: [],
+  extras: ['negative_prompt', 'seed'],
+  seedMax: 4_294_967_294,
+};
+
+export const IMAGE_MODEL_TABLE: ReadonlyArray<{ readonly match: RegExp; readonly rules: ImageModelRules }> = [
+  { match: /^amazon\.nova-canvas-v1/, rules: NOVA_CANVAS },
+  { match: /^amazon\.titan-image-generator-v2/, rules: TITAN_IMAGE_V2 },
+  { match: /^stability\.sd3-5-large/, rules: { ...STABILITY, name: 'Stable Diffusion 3.5 Large' } },
+  { match: /^stability\.stable-image-ultra/, rules: { ...STABILITY, name: 'Stable Image Ultra' } },
+  { match: /^stability\.stable-image-core/, rules: { ...STABILITY, name: 'Stable Image Core' } },
+];
+
+/** The image rules of a model id (profiles and ARNs resolved), or undefined for a model the gateway cannot draw with. */
+export function imageRulesFor(modelId: string): ImageModelRules | undefined {
+  const id = foundationModelId(modelId);
+  return IMAGE_MODEL_TABLE.find((row) => row.match.test(id))?.rules;
+}
+
+export type RerankFamilyName = 'cohere-rerank' | 'amazon-rerank';
+
+export interface RerankModelRules {
+  readonly family: RerankFamilyName;
+  readonly name: string;
+  /** Documents per request (the Rerank API's bound on sources). */
+  readonly maxDocuments: number;
+  /** Documents one billed search unit covers. */
+  readonly documentsPerSearchUnit: number;
+  /** Provider extras a request may carry. */
+  readonly extras: readonly string[];
+}
+
+export const RERANK_MODEL_TABLE: ReadonlyArray<{ readonly match: RegExp; readonly rules: RerankModelRules }> = [
+  { match: /^cohere\.rerank-v3-5/, rules: { family: 'cohere-rerank', name: 'Cohere Rerank 3.5', maxDocuments: 1000, documentsPerSearchUnit: 100, extras: ['max_tokens_per_doc'] } },
+  { match: /^amazon\.rerank-v1/, rules: { family: 'amazon-rerank', name: 'Amazon Rerank 1.0', maxDocuments: 1000, documentsPerSearchUnit: 100, extras: [] } },
+];
+
+export function rerankRulesFor(modelId: string): RerankModelRules | undefined {
+  const id = foundationModelId(modelId);
+  return RERANK_MODEL_TABLE.find((row) => row.match.test(id))?.rules;
+}

@@ -3,10 +3,10 @@
  * shows and which readable names resolve to which Bedrock id live here, tested with plain data.
  */
 import type { FoundationModelSummary, InferenceProfileSummary } from '@aws-sdk/client-bedrock';
-import { foundationModelId } from '../models/capabilities';
+import { foundationModelId, imageRulesFor, rerankRulesFor } from '../models/capabilities';
 import type { RawCatalog } from '../aws/bedrock-catalog';
 
-export type ModelKind = 'chat' | 'embedding';
+export type ModelKind = 'chat' | 'embedding' | 'image' | 'rerank';
 export type EntrySource = 'foundation-model' | 'system-profile' | 'application-profile';
 
 export interface CatalogEntry {
@@ -43,12 +43,25 @@ export function ownerOf(modelId: string): string {
   return dot > 0 ? id.slice(0, dot) : 'bedrock';
 }
 
-/** Chat models must stream (the gateway serves `stream: true` for every chat model); embeddings need not. */
+/**
+ * Chat models must stream (the gateway serves `stream: true` for every chat model); embeddings need not.
+ * Image and rerank models are listed only when the gateway has a translator for their family.
+ */
 export function kindOf(model: FoundationModelSummary): ModelKind | undefined {
   const output = model.outputModalities ?? [];
+  const id = model.modelId ?? '';
+  if (rerankRulesFor(id)) return 'rerank';
+  if (output.includes('IMAGE') && imageRulesFor(id)) return 'image';
   if (output.includes('EMBEDDING')) return 'embedding';
   if (output.includes('TEXT') && model.responseStreamingSupported === true) return 'chat';
   return undefined;
+}
+
+/** The kind of a model the listing does not describe, from its id. */
+function guessKind(foundationModel: string): ModelKind {
+  if (imageRulesFor(foundationModel)) return 'image';
+  if (rerankRulesFor(foundationModel)) return 'rerank';
+  return /embed/.test(foundationModel) ? 'embedding' : 'chat';
 }
 
 const isActive = (model: FoundationModelSummary): boolean => (model.modelLifecycle?.status ?? 'ACTIVE') === 'ACTIVE';
@@ -91,7 +104,7 @@ export function buildCatalog(raw: RawCatalog, options: CatalogOptions): Catalog 
       const target = profileTarget(p);
       if (!p.inferenceProfileName || !p.inferenceProfileArn || !target || p.status !== 'ACTIVE') continue;
       const model = models.get(target);
-      const kind = model ? kindOf(model) : /embed/.test(target) ? 'embedding' : 'chat';
+      const kind = model ? kindOf(model) : guessKind(target);
       if (!kind) continue;
       entries.push({
         id: p.inferenceProfileName,

@@ -9,12 +9,20 @@ import type { GatewayConfig } from '../config';
 export interface DefaultModels {
   readonly chat?: string;
   readonly embedding?: string;
+  /** Image and rerank defaults exist only when the operator sets them (no Region table). */
+  readonly image?: string;
+  readonly rerank?: string;
 }
 
-export function defaultModels(config: Pick<GatewayConfig, 'defaultModel' | 'defaultEmbeddingModel' | 'region' | 'enableCrossRegionInference'>): DefaultModels {
+type DefaultsConfig = Pick<GatewayConfig, 'defaultModel' | 'defaultEmbeddingModel' | 'region' | 'enableCrossRegionInference'> &
+  Partial<Pick<GatewayConfig, 'defaultImageModel' | 'defaultRerankModel'>>;
+
+export function defaultModels(config: DefaultsConfig): DefaultModels {
   const regional = config.enableCrossRegionInference ? defaultModelsForRegion(config.region) : undefined;
   return {
     chat: config.defaultModel ?? regional?.chatModel,
     embedding: config.defaultEmbeddingModel ?? regional?.embeddingModel,
+    image: config.defaultImageModel,
+    rerank: config.defaultRerankModel,
   };
 }

@@ -35,6 +35,8 @@ export interface ModelResolver {
 export interface StaticResolverOptions {
   readonly defaultModel?: string;
   readonly defaultEmbeddingModel?: string;
+  readonly defaultImageModel?: string;
+  readonly defaultRerankModel?: string;
   readonly aliases: Readonly<Record<string, string>>;
   readonly aliasGptToDefault: boolean;
   readonly allowlist: readonly string[];
@@ -80,6 +82,16 @@ const isApplicationProfileArn = (id: string): boolean => /:application-inference
 const OPENAI_NAMES: Readonly<Record<ModelKind, RegExp>> = {
   chat: /^(gpt-|o[1-9]|chatgpt-)/,
   embedding: /^text-embedding-/,
+  image: /^(dall-e-|gpt-image-)/,
+  rerank: /^rerank-/,
+};
+
+/** Where a model of each kind is used, for the message when a request sends it to another route. */
+const KIND_ROUTES: Readonly<Record<ModelKind, string>> = {
+  chat: 'a chat model; use /chat/completions',
+  embedding: 'an embedding model; use /embeddings',
+  image: 'an image model; use /images/generations',
+  rerank: 'a rerank model; use /rerank',
 };
 
 /** Defaults come in resolved: the operator's choice or the Region table (see `defaultModels`). */
@@ -94,8 +106,7 @@ export function createResolver(options: ResolverOptions): ModelResolver {
   function fromEntry(name: string, entry: CatalogEntry, kind: ModelKind): ResolvedModel {
     if (!isEntryAllowed(entry, allow)) throw notAllowed(name);
     if (entry.kind !== kind) {
-      const other = entry.kind === 'chat' ? 'a chat model; use /chat/completions' : 'an embedding model; use /embeddings';
-      throw invalidRequest(`The model '${name}' is ${other}.`, 'model', 'model_not_supported');
+      throw invalidRequest(`The model '${name}' is ${KIND_ROUTES[entry.kind]}.`, 'model', 'model_not_supported');
     }
     return { name, modelId: entry.invokeId, caps: capabilitiesFor(entry.foundationModelId), foundationModelId: entry.foundationModelId };
   }
@@ -108,7 +119,7 @@ export function createResolver(options: ResolverOptions): ModelResolver {
 
   return {
     async resolve(requested, kind) {
-      const fallback = kind === 'chat' ? options.defaultModel : options.defaultEmbeddingModel;
+      const fallback = { chat: options.defaultModel, embedding: options.defaultEmbeddingModel, image: options.defaultImageModel, rerank: options.defaultRerankModel }[kind];
       let name = requested;
       let target = options.aliases[requested] ?? requested;
       if (target === requested && options.aliasGptToDefault && fallback && OPENAI_NAMES[kind].test(requested)) target = fallback;
@@ -136,8 +147,9 @@ export function createResolver(options: ResolverOptions): ModelResolver {
         throw new DomainError('unavailable', message, ['model'], 'model_catalog_unavailable', 5);
       }
       const message = `The model '${name}' does not exist or is not available on this gateway. GET /models lists the models you can use.`;
-      // The embeddings contract names an unknown model as a bad request field; chat follows OpenAI (404).
-      if (kind === 'embedding') throw invalidRequest(message, 'model', 'model_not_found');
+      // The embeddings contract names an unknown model as a bad request field (so do images and rerank);
+      // chat follows OpenAI (404).
+      if (kind !== 'chat') throw invalidRequest(message, 'model', 'model_not_found');
       throw new DomainError('not_found', message, ['model'], 'model_not_found');
     },
   };

@@ -18,6 +18,8 @@ import { checkChatLimits } from '../translate/limits';
 import { replayChunks } from '../translate/reply';
 import type { ReplyEncoder } from './reply-encoder';
 import { fetchRemoteMedia, openUpstreamStream, upstreamSignal } from './upstream';
+import { admitModelCall, resolveModel } from './managed-access';
+import { withKeyMetadata } from '../keys/metadata';
 
 /** A request as a route hands it to the pipeline. */
 export interface AdaptedRequest {
@@ -70,20 +72,23 @@ export function chatShapedHandler(deps: AppDeps, route: ChatShapedRoute) {
   return async function chatShaped(c: Context<AppEnv>): Promise<Response> {
     const adapted = await route.adapt(await readJson(c, deps.config.limits.json), c);
     if (adapted.fieldNames) c.set('fieldNames', adapted.fieldNames);
-    const req = adapted.request;
+    const key = c.get('managedKey');
+    const req = key ? { ...adapted.request, metadata: withKeyMetadata(adapted.request.metadata, key) } : adapted.request;
     checkChatLimits(req, deps.config.limits);
     const telemetry = requestTelemetry(c);
     telemetry.capturePrompt(req.messages);
-    const model = await deps.models.resolve(req.model, 'chat');
-    c.set('model', model.modelId);
+    const model = await resolveModel(c, deps, req.model, 'chat');
+    // A managed key's budget and limits, before any work on its behalf (fetching its images, Bedrock).
+    const callId = await admitModelCall(c, deps, model);
     const fetchedMedia = await fetchRemoteMedia(c, deps, req, model.caps);
-    const plan = translateChatRequest(req, {
+    const translated = translateChatRequest(req, {
       modelId: model.modelId,
       caps: model.caps,
       fetchedMedia,
       promptCaching: deps.config.enablePromptCaching,
       hostedTools: deps.config.hostedTools,
     });
+    const plan = callId === model.modelId ? translated : { ...translated, input: { ...translated.input, modelId: callId } };
     const encoder = adapted.encoder(plan, model.name);
     reportIgnored(c, IGNORED_FIELDS_HEADER, plan.ignoredFields);
     reportIgnored(c, IGNORED_TOOLS_HEADER, [...(adapted.ignoredTools ?? []), ...plan.ignoredTools]);

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import { foundationModelId } from '../models/capabilities';
+import { admitModelCall, resolveModel } from '../pipeline/managed-access';
 import type { AppDeps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { readJson } from '../http/body';
@@ -63,8 +64,7 @@ export function embeddingsHandler(deps: AppDeps) {
   return async function embeddings(c: Context<AppEnv>): Promise<Response> {
     const req = parseRequest(embeddingsRequestSchema, await readJson(c, deps.config.limits.json));
     const input = classifyInput(req.input);
-    const model = await deps.models.resolve(req.model, 'embedding');
-    c.set('model', model.modelId);
+    const model = await resolveModel(c, deps, req.model, 'embedding');
     const family = embeddingFamilyFor(model.foundationModelId ?? foundationModelId(model.modelId));
     if (!family) {
       throw invalidRequest(
@@ -76,9 +76,10 @@ export function embeddingsHandler(deps: AppDeps) {
     const options = embeddingOptions(req);
     family.validate(options);
     const texts = inputTexts(input);
+    const modelId = await admitModelCall(c, deps, model);
     const signal = upstreamSignal(c, deps.config.upstreamTimeoutMs);
     const parts = await mapBounded(chunk(texts, family.maxBatch), EMBEDDING_CONCURRENCY, async (batch, stop) => {
-      const body = await deps.bedrock.invokeModel(model.modelId, family.request(batch, options), AbortSignal.any([signal, stop]));
+      const body = await deps.bedrock.invokeModel(modelId, family.request(batch, options), AbortSignal.any([signal, stop]));
       const parsed = family.response(body, batch.length);
       return { vectors: parsed.vectors, tokens: parsed.inputTokens ?? batch.reduce((n, t) => n + estimateTokens(t), 0) };
     });

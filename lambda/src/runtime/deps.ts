@@ -18,7 +18,11 @@ import { createResolver } from '../models/resolver';
 import { createDynamoTable } from '../aws/dynamodb';
 import { dynamoResponseStore } from '../store/dynamodb';
 import { loadSqlite, openSqliteStore } from '../store/sqlite';
-import { StoreUnavailable, type ResponseStore } from '../store/types';
+import { StoreUnavailable, type KeyStore, type ResponseStore } from '../store/types';
+import { dynamoKeyStore } from '../store/dynamodb-keys';
+import { openSqliteKeyStore } from '../store/sqlite-keys';
+import { ManagedKeys } from '../keys/managed-keys';
+import { priceTable } from '../keys/pricing';
 
 export interface ProcessDeps extends AppDeps {
   readonly keyStore: ApiKeyStore;
@@ -78,14 +82,41 @@ export function buildDeps(config: GatewayConfig): ProcessDeps {
     models: createResolver({
       defaultModel: defaults.chat,
       defaultEmbeddingModel: defaults.embedding,
+      defaultImageModel: defaults.image,
+      defaultRerankModel: defaults.rerank,
       aliases: config.modelAliases,
       aliasGptToDefault: config.aliasGptToDefault,
       allowlist: config.modelAllowlist,
       catalog,
       readableNames: config.enableApplicationInferenceProfiles,
     }),
-    store: buildStore(config, logger),
+    ...buildState(config, logger),
   };
+}
+
+/** The stored responses and the managed keys, on one backend (one table, or one database file). */
+export function buildState(config: GatewayConfig, logger: AppLogger): Pick<AppDeps, 'store' | 'managedKeys'> {
+  const { store: storeConfig, managedKeys: keysConfig } = config;
+  if (storeConfig.backend === 'dynamodb') {
+    const table = createDynamoTable({ region: config.region, tableName: storeConfig.tableName, timeoutMs: storeConfig.timeoutMs });
+    const store = dynamoResponseStore(table, { ttlSeconds: storeConfig.ttlDays * 86_400, timeoutMs: storeConfig.timeoutMs });
+    return { store, managedKeys: keysConfig.enabled ? managedKeysOn(dynamoKeyStore(table), config, logger) : undefined };
+  }
+  const store = buildStore(config, logger);
+  if (!store || storeConfig.backend !== 'sqlite' || !keysConfig.enabled) return { store };
+  // Managed keys and usage beside the responses (the same file; with `:memory:`, their own database).
+  return { store, managedKeys: managedKeysOn(openSqliteKeyStore({ path: storeConfig.path, timeoutMs: storeConfig.timeoutMs }), config, logger) };
+}
+
+function managedKeysOn(keyStore: KeyStore, config: GatewayConfig, logger: AppLogger): ManagedKeys {
+  const { managedKeys } = config;
+  return new ManagedKeys(keyStore, {
+    prices: priceTable(managedKeys.prices),
+    cacheTtlMs: managedKeys.cacheSeconds * 1000,
+    flushMs: managedKeys.usageFlushMs,
+    onUsageWriteError: (err, dropped) =>
+      logger.warn('usage write failed; kept for the next write', { error: err instanceof StoreUnavailable ? err.reason : err instanceof Error ? err.name : 'unknown', dropped }),
+  });
 }
 
 /** The configured response store; undefined when storage is off (or, by default only, this Node has no SQLite). */

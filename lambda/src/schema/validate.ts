@@ -7,6 +7,8 @@ export function parseAt<Out>(schema: Parser<Out>, value: unknown, at: FieldPath 
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = [...at, ...issue.path.map((k) => (typeof k === 'number' ? k : String(k)))];
+  // A strict object names the unknown field itself, as OpenAI does.
+  if (issue.code === 'unrecognized_keys') throw invalidRequest((field) => `Unknown parameter: '${field}'.`, [...path, issue.keys[0]], 'unknown_parameter');
   if (path.length === 0) throw invalidRequest(issue.message, null, 'invalid_value');
   throw invalidRequest((field) => `Invalid value for '${field}': ${issue.message}`, path, 'invalid_value');
 }

@@ -67,12 +67,12 @@ export interface StoreOptions {
  */
 export class StoreUnavailable extends DomainError {
   constructor(
-    readonly operation: 'put' | 'get' | 'delete' | 'getItem' | 'open',
+    readonly operation: 'put' | 'get' | 'delete' | 'getItem' | 'open' | KeyStoreOperation,
     /** The underlying error's name or code (`TimeoutError`, `ECONNREFUSED`, `ResourceNotFoundException`, …). */
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super('unavailable', 'The response store is unavailable right now. Retry shortly.', null, 'store_unavailable', 5);
+    super('unavailable', 'The gateway\'s state store is unavailable right now. Retry shortly.', null, 'store_unavailable', 5);
     this.name = 'StoreUnavailable';
     if (options?.cause !== undefined) this.cause = options.cause;
   }
@@ -87,4 +87,95 @@ export function reasonOf(err: unknown): string {
     if (typeof name === 'string' && name !== '') return name;
   }
   return typeof err;
+}
+
+// ---- Managed API keys (issue 15) ------------------------------------------------------------------------
+
+/** A managed key as stored: never the secret, only its SHA-256 digest. */
+export interface KeyRecord {
+  /** `key_` and 16 lowercase hex characters; also the owner of the key's stored responses. */
+  readonly id: string;
+  readonly name: string;
+  /** Hex SHA-256 of the whole secret key. */
+  readonly secretHash: string;
+  /** The key's last four characters, so an operator can tell keys apart in a list. */
+  readonly hint: string;
+  /** Exact ids, aliases or `*` patterns the key may call; absent: every model the gateway serves. */
+  readonly models?: readonly string[];
+  readonly limits?: { readonly rpm?: number; readonly tpm?: number };
+  readonly budget?: { readonly tokens?: number; readonly usd?: number; readonly period: BudgetPeriod };
+  /** Sent to Bedrock as requestMetadata on every Converse call (with the key's id and name). */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Model pattern → application inference profile ARN to call instead, for cost attribution. */
+  readonly inferenceProfiles?: Readonly<Record<string, string>>;
+  /** Unix seconds. */
+  readonly createdAt: number;
+  readonly expiresAt?: number;
+  /** Set when the key was revoked (DELETE): it authenticates no more, its usage stays readable. */
+  readonly revokedAt?: number;
+}
+
+export type BudgetPeriod = 'day' | 'month';
+
+/** Token counts of one or more finished requests. */
+export interface UsageCounts {
+  readonly requests: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  /** Cost in billionths of a US dollar (integers add exactly); 0 when no price is known. */
+  readonly costNanoUsd: number;
+  /** Requests whose model had no price in the operator's table. */
+  readonly unpricedRequests: number;
+}
+
+/** Usage of one key and model on one UTC day (`YYYY-MM-DD`). */
+export interface UsageRow extends UsageCounts {
+  readonly keyId: string;
+  readonly day: string;
+  readonly model: string;
+}
+
+/** A rate window's counters: requests admitted and tokens used in one UTC minute. */
+export interface WindowCounts {
+  readonly requests: number;
+  readonly tokens: number;
+}
+
+export type KeyStoreOperation = 'createKey' | 'getKey' | 'listKeys' | 'updateKey' | 'admit' | 'readWindow' | 'addUsage' | 'readUsage';
+
+/**
+ * Managed keys, their rate windows and their usage, on the same backend as the stored responses. Counter
+ * updates are atomic in the backend, so limits hold across processes (Lambda instances, Fargate tasks).
+ * A backend that is down or too slow throws `StoreUnavailable`.
+ */
+export interface KeyStore {
+  /** Writes a new key; false when the id is taken. */
+  createKey(key: KeyRecord): Promise<boolean>;
+  getKey(id: string): Promise<KeyRecord | undefined>;
+  /** Every key, revoked ones included, in id order. */
+  listKeys(): Promise<KeyRecord[]>;
+  /** Replaces an existing key's record; false when there is none. */
+  updateKey(key: KeyRecord): Promise<boolean>;
+  /**
+   * Counts one request in the key's window `minute` (unix minutes) when, after counting it, the window holds
+   * at most `maxRequests` requests and fewer than `maxTokens` tokens were used in it before; atomically.
+   */
+  admit(keyId: string, minute: number, maxRequests: number, maxTokens: number): Promise<{ readonly admitted: boolean } & WindowCounts>;
+  readWindow(keyId: string, minute: number): Promise<WindowCounts>;
+  /** Adds finished requests' usage to the key's day rows and its tokens to the rate window of `minute`. */
+  addUsage(entries: readonly UsageEntry[]): Promise<void>;
+  /** Usage rows of one key (or every key) for days `from`..`to` (inclusive, `YYYY-MM-DD`), in key, day, model order. */
+  readUsage(keyIds: readonly string[], from: string, to: string): Promise<UsageRow[]>;
+  close(): Promise<void>;
+}
+
+/** What `addUsage` adds for one key, model, day and rate window. */
+export interface UsageEntry extends UsageCounts {
+  readonly keyId: string;
+  readonly model: string;
+  readonly day: string;
+  /** Unix minute the tokens count in, for the key's tpm window; undefined when the key has no tpm limit. */
+  readonly minute?: number;
 }

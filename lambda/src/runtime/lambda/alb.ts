@@ -8,9 +8,10 @@ import { handle } from 'hono/aws-lambda';
 import { createApp } from '../../app';
 import { GatewayError } from '../../http/errors';
 import { depsFromEnv } from '../deps';
+import { writingUsageBeforeTheEnd } from './usage-writes';
 
 const deps = depsFromEnv(process.env);
-const app = handle(createApp(deps));
+const app = handle(writingUsageBeforeTheEnd(createApp(deps), deps.managedKeys));
 
 /**
  * What makes an event impossible to turn into a web Request, checked before the adapter tries (it would

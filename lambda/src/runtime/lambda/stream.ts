@@ -4,5 +4,7 @@
 import { streamHandle } from 'hono/aws-lambda';
 import { createApp } from '../../app';
 import { depsFromEnv } from '../deps';
+import { writingUsageBeforeTheEnd } from './usage-writes';
 
-export const handler = streamHandle(createApp(depsFromEnv(process.env)));
+const deps = depsFromEnv(process.env);
+export const handler = streamHandle(writingUsageBeforeTheEnd(createApp(deps), deps.managedKeys));

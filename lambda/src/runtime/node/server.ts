@@ -102,8 +102,11 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     port,
     routePrefix: config.routePrefix,
     logger: deps.logger,
-    // The response store closes after the last request that could write to it.
-    close: () => (closing ??= drain(server, config.shutdownGraceMs, deps.logger, () => shutdown.abort()).then(() => deps.store?.close())),
+    // The stores close after the last request that could write to them; recorded usage is written first.
+    close: () =>
+      (closing ??= drain(server, config.shutdownGraceMs, deps.logger, () => shutdown.abort())
+        .then(() => deps.managedKeys?.close())
+        .then(() => deps.store?.close())),
   };
 }
 

@@ -1,0 +1,82 @@
+/**
+ * Usage writes, off the request's path: finished requests' usage is held in memory and written in one batch
+ * (one atomic ADD per key, model and day) every `flushMs`, or when a runtime asks (`flush()`: a Lambda
+ * invocation before it ends, a server before it exits). A failed write is kept and tried again with the next
+ * batch; past `maxPending` entries the oldest are dropped and logged, so a store outage cannot grow memory
+ * without bound.
+ */
+import { addCounts, ZERO_USAGE } from '../store/key-records';
+import type { KeyStore, UsageCounts, UsageEntry } from '../store/types';
+
+export interface UsageRecorderOptions {
+  /** Milliseconds between batched writes; 0 writes each request's usage as soon as it is over. @default 1000 */
+  readonly flushMs?: number;
+  /** @default 10000 */
+  readonly maxPending?: number;
+  readonly onError?: (err: unknown, dropped: number) => void;
+}
+
+export class UsageRecorder {
+  private pending: UsageEntry[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  private readonly flushMs: number;
+  private readonly maxPending: number;
+
+  constructor(
+    private readonly store: KeyStore,
+    private readonly options: UsageRecorderOptions = {},
+  ) {
+    this.flushMs = options.flushMs ?? 1_000;
+    this.maxPending = options.maxPending ?? 10_000;
+  }
+
+  record(entry: UsageEntry): void {
+    this.pending.push(entry);
+    if (this.flushMs === 0) {
+      void this.flush();
+      return;
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, this.flushMs);
+      this.timer.unref?.();
+    }
+  }
+
+  /** Usage of `keyId` recorded here and not yet written. */
+  pendingFor(keyId: string): UsageCounts {
+    let sum = ZERO_USAGE;
+    for (const e of this.pending) if (e.keyId === keyId) sum = addCounts(sum, e);
+    return sum;
+  }
+
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** Writes everything recorded so far; resolves when it is written (or kept for the next try). Never rejects. */
+  async flush(): Promise<void> {
+    if (this.flushing) await this.flushing;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = this.store
+      .addUsage(batch)
+      .catch((err: unknown) => {
+        this.pending = [...batch, ...this.pending];
+        const dropped = Math.max(0, this.pending.length - this.maxPending);
+        if (dropped) this.pending = this.pending.slice(dropped);
+        this.options.onError?.(err, dropped);
+      })
+      .finally(() => (this.flushing = undefined));
+    await this.flushing;
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
