@@ -45,8 +45,8 @@ export class ManagedKeys {
   ) {
     this.clock = options.clock ?? Date.now;
     this.cache = new KeyCache(store, { ttlMs: options.cacheTtlMs, clock: this.clock });
-    this.limiter = new RateLimiter(store, this.clock);
     this.recorder = new UsageRecorder(store, { flushMs: options.flushMs, onError: options.onUsageWriteError });
+    this.limiter = new RateLimiter(store, this.clock, (keyId, minute) => this.recorder.pendingTokens(keyId, minute));
     this.spend = new SpendTracker(store, this.recorder, options.spendRefreshMs, this.clock);
   }
 

@@ -24,6 +24,8 @@ export class RateLimiter {
   constructor(
     private readonly store: KeyStore,
     private readonly clock: () => number = Date.now,
+    /** Tokens this process recorded for a key's window and has not written yet (they count at once). */
+    private readonly unwrittenTokens: (keyId: string, minute: number) => number = () => 0,
   ) {}
 
   /** Counts the request, or throws 429 (`requests_limited` / `tokens_limited`) with Retry-After. */
@@ -33,16 +35,20 @@ export class RateLimiter {
     const now = this.clock();
     const minute = minuteOf(now);
     const prev = await this.previousOf(key.id, minute - 1, now);
-    const { maxRequests, maxTokens } = currentMinuteAllowance(limits, prev, now);
-    const result = await this.store.admit(key.id, minute, maxRequests, maxTokens);
+    const allowance = currentMinuteAllowance(limits, prev, now);
+    const maxRequests = allowance.maxRequests;
+    const unwritten = limits.tpm === undefined ? 0 : this.unwrittenTokens(key.id, minute);
+    const maxTokens = allowance.maxTokens - unwritten;
+    const stored = await this.store.admit(key.id, minute, maxRequests, maxTokens);
+    const result = { ...stored, tokens: stored.tokens + unwritten };
     if (result.admitted) {
       return {
         ...(limits.rpm !== undefined && { limitRequests: limits.rpm, remainingRequests: Math.max(0, maxRequests - result.requests) }),
-        ...(limits.tpm !== undefined && { limitTokens: limits.tpm, remainingTokens: Math.max(0, maxTokens - result.tokens) }),
+        ...(limits.tpm !== undefined && { limitTokens: limits.tpm, remainingTokens: Math.max(0, allowance.maxTokens - result.tokens) }),
       };
     }
     const wait = retryAfterSeconds(limits, prev, result, now);
-    const byRequests = limits.rpm !== undefined && result.requests + 1 > maxRequests;
+    const byRequests = limits.rpm !== undefined && stored.requests + 1 > maxRequests;
     if (byRequests) {
       throw new DomainError('requests_limited', `Rate limit reached for this API key on requests per minute (RPM): limit ${limits.rpm}. Please try again in ${wait}s.`, null, 'rate_limit_exceeded', wait);
     }

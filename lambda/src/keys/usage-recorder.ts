@@ -5,7 +5,7 @@
  * batch; past `maxPending` entries the oldest are dropped and logged, so a store outage cannot grow memory
  * without bound.
  */
-import { addCounts, ZERO_USAGE } from '../store/key-records';
+import { addCounts, totalTokens, ZERO_USAGE } from '../store/key-records';
 import type { KeyStore, UsageCounts, UsageEntry } from '../store/types';
 
 export interface UsageRecorderOptions {
@@ -50,6 +50,13 @@ export class UsageRecorder {
   pendingFor(keyId: string): UsageCounts {
     let sum = ZERO_USAGE;
     for (const e of this.pending) if (e.keyId === keyId) sum = addCounts(sum, e);
+    return sum;
+  }
+
+  /** Tokens of `keyId` recorded here in rate window `minute` and not yet written. */
+  pendingTokens(keyId: string, minute: number): number {
+    let sum = 0;
+    for (const e of this.pending) if (e.keyId === keyId && e.minute === minute) sum += totalTokens(e);
     return sum;
   }
 
