@@ -17,6 +17,7 @@ import { reasonOf, StoreUnavailable, type KeyRecord, type KeyStore, type KeyStor
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = TABLE_SCHEMA;
 const KEYS = 'keys';
+const QUERY_CONCURRENCY = 16;
 const num = (v: number) => ({ N: String(v) });
 const windowKey = (keyId: string, minute: number): TableItem => ({ [PK]: { S: `window#${keyId}` }, [SK]: { S: String(minute) } });
 const usageKey = (keyId: string, day: string, model: string): TableItem => ({ [PK]: { S: `usage#${keyId}` }, [SK]: { S: `${day}#${model}` } });
@@ -112,7 +113,12 @@ export function dynamoKeyStore(table: DynamoTable, options: { readonly clock?: (
 
     readUsage: (keyIds, from, to) =>
       guard('readUsage', async () => {
-        const pages = await Promise.all(keyIds.map((keyId) => table.queryRange(PK, `usage#${keyId}`, SK, `${from}#`, `${to}#\uffff`)));
+        // One Query per key, at most QUERY_CONCURRENCY at a time (a report over every key of a large gateway).
+        const pages: TableItem[][] = [];
+        for (let i = 0; i < keyIds.length; i += QUERY_CONCURRENCY) {
+          const batch = keyIds.slice(i, i + QUERY_CONCURRENCY);
+          pages.push(...(await Promise.all(batch.map((keyId) => table.queryRange(PK, `usage#${keyId}`, SK, `${from}#`, `${to}#\uffff`)))));
+        }
         const rows: UsageRow[] = [];
         pages.forEach((items, i) => {
           for (const item of items) {
