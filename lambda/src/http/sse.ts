@@ -24,6 +24,33 @@ export interface SseSink {
  */
 export type SseTransport = (c: Context, run: (stream: SSEStreamingApi) => Promise<void>) => Response | undefined;
 
+/**
+ * A cap on the size of one event stream, for a runtime that must hand over the whole body at once under a
+ * size limit (an ALB in front of Lambda). `sizeOf` measures a frame the way that limit counts it. An event
+ * that would leave less than `reserveBytes` under `maxBytes` is not sent: the stream ends with the error
+ * event instead (which, with its framing, must fit in the reserve), so the client gets an OpenAI error, not
+ * the platform's own.
+ */
+export interface SseBudget {
+  readonly maxBytes: number;
+  readonly reserveBytes: number;
+  sizeOf(frame: string): number;
+}
+
+/** The error that ends a stream which reached its SseBudget. */
+export function streamTooLarge(maxBytes: number): GatewayError {
+  return new GatewayError(
+    502,
+    `The streamed answer reached this deployment's response size limit (${maxBytes} bytes) and was cut short. Ask for a shorter answer (max_tokens), or deploy a target that streams (lambda-url or fargate).`,
+    { type: 'api_error', code: 'response_too_large' },
+  );
+}
+
+/** The text of one SSE frame as Hono writes it, for measuring. */
+function frameText(data: string, event?: string): string {
+  return `${event ? `event: ${event}\n` : ''}data: ${data}\n\n`;
+}
+
 export interface SseOptions {
   /** Called with every error that ends a stream, after the client was told. */
   readonly onError?: (err: unknown) => void;
@@ -35,6 +62,8 @@ export interface SseOptions {
   readonly errorEvent?: (err: GatewayError) => { event?: string; data: unknown };
   /** The runtime's own transport (AppDeps.sseTransport). @default Hono's `streamSSE` */
   readonly transport?: SseTransport;
+  /** A size cap on the whole stream (AppDeps.sseBudget). @default none */
+  readonly budget?: SseBudget;
 }
 
 export function sseResponse(c: Context<AppEnv>, produce: (sink: SseSink) => Promise<void>, options: SseOptions): Response {
@@ -43,7 +72,21 @@ export function sseResponse(c: Context<AppEnv>, produce: (sink: SseSink) => Prom
   const run = async (stream: SSEStreamingApi): Promise<void> => {
     const controller = new AbortController();
     stream.onAbort(() => controller.abort());
-    const sink: SseSink = { send: (data, event) => stream.writeSSE({ data: JSON.stringify(data), ...(event ? { event } : {}) }), signal: controller.signal };
+    const { budget } = options;
+    let used = 0;
+    const sink: SseSink = {
+      send: async (data, event) => {
+        const text = JSON.stringify(data);
+        if (budget) {
+          const size = budget.sizeOf(frameText(text, event));
+          // The event is not sent: only the error event may follow, and the reserve keeps room for it.
+          if (used + size > budget.maxBytes - budget.reserveBytes) throw streamTooLarge(budget.maxBytes);
+          used += size;
+        }
+        await stream.writeSSE({ data: text, ...(event ? { event } : {}) });
+      },
+      signal: controller.signal,
+    };
     try {
       await produce(sink);
       if (options.done !== false && !stream.aborted) await stream.writeSSE({ data: '[DONE]' });
@@ -51,7 +94,10 @@ export function sseResponse(c: Context<AppEnv>, produce: (sink: SseSink) => Prom
       if (!stream.aborted) {
         const mapped = renderError(c, err, options.logger);
         telemetry.fail(mapped);
-        const { event, data } = options.errorEvent ? options.errorEvent(mapped) : { event: undefined, data: mapped.toBody() };
+        let { event, data } = options.errorEvent ? options.errorEvent(mapped) : { event: undefined, data: mapped.toBody() };
+        // A route's error event may carry the answer so far (Responses' response.failed); under a size cap
+        // that may not fit, and the plain error body, which OpenAI's SDKs raise as an APIError, always does.
+        if (budget && used + budget.sizeOf(frameText(JSON.stringify(data), event)) > budget.maxBytes) ({ event, data } = { event: undefined, data: mapped.toBody() });
         // The client may leave while the error goes out; that must not become an unhandled error.
         await stream.writeSSE({ data: JSON.stringify(data), ...(event ? { event } : {}) }).catch(() => undefined);
       } else {

@@ -121,6 +121,7 @@ export function chatShapedHandler(deps: AppDeps, route: ChatShapedRoute) {
         done: encoder.done,
         logger: deps.logger,
         transport: deps.sseTransport,
+        budget: deps.sseBudget,
         errorEvent: (err) => encoder.fail(err),
         onError: (err) => {
           abort.abort();
