@@ -15,15 +15,33 @@ export type NetworkConfig =
   /** An existing VPC and existing public subnets. */
   | { readonly kind: 'existing-subnets'; readonly vpcId: string; readonly publicSubnetIds: readonly string[] }
   /** New public subnets in an existing VPC, routed to its existing internet gateway. */
-  | { readonly kind: 'new-subnets'; readonly vpcId: string; readonly internetGatewayId: string; readonly subnetCidrs: readonly string[] };
+  | {
+      readonly kind: 'new-subnets';
+      readonly vpcId: string;
+      readonly internetGatewayId: string;
+      readonly subnetCidrs: readonly string[];
+      /** An existing route table for the new subnets (its routes to peered or on-premises networks apply). */
+      readonly routeTableId?: string;
+    };
 
 export type ApiKeySource =
   | { readonly kind: 'generated' }
   | { readonly kind: 'secret'; readonly secretArn: string; readonly kmsKeyArn?: string }
   | { readonly kind: 'parameter'; readonly parameterName: string; readonly kmsKeyArn?: string };
 
+/** A name the app certifies (ACM, DNS validation) and points at the load balancer (Route 53 alias). */
+export interface DomainConfig {
+  readonly domainName: string;
+  readonly hostedZoneId: string;
+  readonly hostedZoneName: string;
+}
+
 export interface LoadBalancerConfig {
   readonly certificateArn?: string;
+  /** The app creates the certificate and the alias record for this name. */
+  readonly domain?: DomainConfig;
+  /** The operator accepted an internet-facing load balancer without TLS (allowPlainHttp=true). */
+  readonly allowPlainHttp: boolean;
   readonly allowedCidrs: readonly string[];
   readonly internal: boolean;
   readonly idleTimeoutSeconds: number;
@@ -37,6 +55,8 @@ export interface ModelConfig {
   readonly enableApplicationInferenceProfiles: boolean;
   readonly enablePromptCaching: boolean;
   readonly modelAllowlist: readonly string[];
+  /** Grant the AWS Marketplace actions Bedrock's automatic subscription to third-party models needs. */
+  readonly marketplaceSubscriptions: boolean;
 }
 
 export interface LambdaSizing {
@@ -44,11 +64,20 @@ export interface LambdaSizing {
   readonly timeoutSeconds: number;
 }
 
+/** How a stopping task lets its in-flight requests (long streams) finish. */
+export interface FargateDrain {
+  /** The target group keeps in-flight requests running, sending no new ones, this long before ECS stops the task. */
+  readonly deregistrationDelaySeconds: number;
+  /** Seconds between SIGTERM and SIGKILL; the server drains for all but a few of them. */
+  readonly stopTimeoutSeconds: number;
+}
+
 export interface FargateSizing {
   readonly cpu: number;
   readonly memory: number;
   readonly desiredCount: number;
   readonly maxCount: number;
+  readonly drain: FargateDrain;
 }
 
 /** Stored Responses: a DynamoDB table the stack creates, or nothing stored. */
@@ -119,19 +148,21 @@ export class ConfigError extends Error {
   }
 }
 
-const NETWORK_KEYS = ['vpcId', 'publicSubnetIds', 'internetGatewayId', 'subnetCidrs', 'natGateways', 'availabilityZones'] as const;
-const ALB_KEYS = ['certificateArn', 'allowedCidrs', 'internal', 'idleTimeout', 'accessLogs'] as const;
+const NETWORK_KEYS = ['vpcId', 'publicSubnetIds', 'internetGatewayId', 'subnetCidrs', 'natGateways', 'availabilityZones', 'routeTableId'] as const;
+const ALB_KEYS = ['certificateArn', 'allowedCidrs', 'internal', 'idleTimeout', 'accessLogs', 'domainName', 'hostedZoneId', 'hostedZoneName'] as const;
 const LAMBDA_KEYS = ['memorySize', 'timeout'] as const;
-const FARGATE_KEYS = ['cpu', 'memory', 'desiredCount', 'maxCount'] as const;
+const FARGATE_KEYS = ['cpu', 'memory', 'desiredCount', 'maxCount', 'deregistrationDelay', 'stopTimeout'] as const;
 const TABLE_KEYS = ['responseTtlDays', 'storePointInTimeRecovery', 'storeRemovalPolicy'] as const;
 
-/** Every context key the app reads; documented in docs/deploy.md. */
+/** Every context key the app reads; documented in the README's configuration table. */
 export const CONTEXT_KEYS: readonly string[] = [
   'stackName', 'target', 'account', 'region', 'nag', 'logRetentionDays', 'logLevel',
+  // Accepted with every target (scripts pass it regardless); only a load balancer without TLS needs it.
+  'allowPlainHttp',
   ...NETWORK_KEYS, ...ALB_KEYS, ...LAMBDA_KEYS, ...FARGATE_KEYS,
   'apiKeySecretArn', 'apiKeyParamName', 'apiKeyKmsKeyArn',
   'defaultModel', 'defaultEmbeddingModel', 'enableCrossRegionInference', 'enableApplicationInferenceProfiles',
-  'enablePromptCaching', 'modelAllowlist',
+  'enablePromptCaching', 'modelAllowlist', 'marketplaceSubscriptions',
   'responseStore', ...TABLE_KEYS,
 ];
 
@@ -163,10 +194,13 @@ const RE = {
   vpcId: /^vpc-[0-9a-f]{8,17}$/,
   subnetId: /^subnet-[0-9a-f]{8,17}$/,
   igwId: /^igw-[0-9a-f]{8,17}$/,
+  routeTableId: /^rtb-[0-9a-f]{8,17}$/,
   secretArn: new RegExp(`^${PARTITION}:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`),
   paramName: /^\/?[A-Za-z0-9_.\-/]{1,2047}$/,
   kmsKeyArn: new RegExp(`^${PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]+$`),
   certificateArn: new RegExp(`^${PARTITION}:acm:[a-z0-9-]+:\\d{12}:certificate/[A-Za-z0-9-]+$`),
+  domainName: /^(?=.{1,254}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/,
+  hostedZoneId: /^Z[A-Z0-9]{1,31}$/,
   modelId: /^[A-Za-z0-9:._/-]+$/,
   modelPattern: /^[A-Za-z0-9:._/*?-]+$/,
 };
@@ -235,6 +269,9 @@ function parseLoadBalanced(r: ContextReader, target: Target, region: string | un
   const availabilityZones = parseAvailabilityZones(r, region);
   const network = parseNetwork(r, target, availabilityZones);
   const loadBalancer = parseLoadBalancer(r, region);
+  if (loadBalancer.internal && network?.kind === 'new-vpc') {
+    r.issue(['internal', 'vpcId'], 'an internal load balancer in a new VPC is reachable from nowhere: give vpcId (and its subnets) of the network your clients are in, or drop internal');
+  }
   return { availabilityZones, network, loadBalancer };
 }
 
@@ -278,6 +315,7 @@ function parseModels(r: ContextReader, region: string | undefined): ModelConfig 
     enableApplicationInferenceProfiles: r.bool('enableApplicationInferenceProfiles', true),
     enablePromptCaching: r.bool('enablePromptCaching', false),
     modelAllowlist: r.list('modelAllowlist', RE.modelPattern, 'a model id or glob pattern') ?? [],
+    marketplaceSubscriptions: r.bool('marketplaceSubscriptions', true),
   };
 }
 
@@ -307,7 +345,9 @@ function parseNetwork(r: ContextReader, target: Target, azs: readonly string[] |
   const internetGatewayId = r.string('internetGatewayId', RE.igwId, 'an internet gateway id such as igw-0123456789abcdef0');
   const subnetCidrs = r.list('subnetCidrs');
   const natGateways = r.int('natGateways', 0, 0, 3);
+  const routeTableId = r.string('routeTableId', RE.routeTableId, 'a route table id such as rtb-0123456789abcdef0');
   const given = (k: string) => r.has(k);
+  if (given('routeTableId') && !given('subnetCidrs')) r.issue(['routeTableId', 'subnetCidrs'], 'routeTableId is the route table of the new subnets (subnetCidrs); existing subnets keep theirs');
 
   if (!given('vpcId')) {
     const orphans = ['publicSubnetIds', 'internetGatewayId', 'subnetCidrs'].filter(given);
@@ -345,7 +385,7 @@ function parseNetwork(r: ContextReader, target: Target, azs: readonly string[] |
     if (subnetCidrs.length < 2) r.issue('subnetCidrs', 'a load balancer needs subnets in at least two Availability Zones');
     if (azs && azs.length !== subnetCidrs.length) r.issue(['availabilityZones', 'subnetCidrs'], 'give one Availability Zone per CIDR block, in the same order');
   }
-  return vpcId && internetGatewayId && subnetCidrs ? { kind: 'new-subnets', vpcId, internetGatewayId, subnetCidrs } : undefined;
+  return vpcId && internetGatewayId && subnetCidrs ? { kind: 'new-subnets', vpcId, internetGatewayId, subnetCidrs, ...(routeTableId ? { routeTableId } : {}) } : undefined;
 }
 
 function parseLoadBalancer(r: ContextReader, region: string | undefined): LoadBalancerConfig {
@@ -357,10 +397,39 @@ function parseLoadBalancer(r: ContextReader, region: string | undefined): LoadBa
   if (region && certificateArn && certificateArn.split(':')[3] !== region) {
     r.issue(['certificateArn', 'region'], `the certificate is in ${certificateArn.split(':')[3]} but the load balancer deploys to ${region}`);
   }
+  const domain = parseDomain(r);
+  if (certificateArn && domain) r.issue(['certificateArn', 'domainName'], 'give an existing certificate or a domain name to certify, not both');
+  const internal = r.bool('internal', false);
+  const allowPlainHttp = r.bool('allowPlainHttp', false);
+  if (!internal && !certificateArn && !domain && !allowPlainHttp) {
+    r.issue(
+      ['certificateArn', 'domainName', 'allowPlainHttp'],
+      'an internet-facing load balancer without TLS would carry the API key and every prompt in clear text. Give certificateArn (an ACM certificate in the stack\'s Region), ' +
+        'or domainName with hostedZoneId and hostedZoneName (a Route 53 zone: the stack creates a DNS-validated certificate and the alias record), ' +
+        'or use target=lambda-url (HTTPS out of the box). To deploy plain HTTP anyway, set allowPlainHttp=true',
+    );
+  }
   const accessLogs = r.bool('accessLogs', false);
   // The log-delivery principal of the bucket policy differs per Region, so it must be known at synth.
   if (accessLogs && !region) r.issue(['accessLogs', 'region'], 'access logs need the Region at synth time: add -c region=<your region>');
-  return { certificateArn, allowedCidrs, internal: r.bool('internal', false), idleTimeoutSeconds: r.int('idleTimeout', 900, 1, 4000), accessLogs };
+  return { certificateArn, domain, allowPlainHttp, allowedCidrs, internal, idleTimeoutSeconds: r.int('idleTimeout', 900, 1, 4000), accessLogs };
+}
+
+function parseDomain(r: ContextReader): DomainConfig | undefined {
+  const domainName = r.string('domainName', RE.domainName, 'a lower-case DNS name such as gateway.example.com')?.replace(/\.$/, '');
+  const hostedZoneId = r.string('hostedZoneId', RE.hostedZoneId, 'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ');
+  const hostedZoneName = r.string('hostedZoneName', RE.domainName, 'a lower-case DNS name such as example.com')?.replace(/\.$/, '');
+  const keys = ['domainName', 'hostedZoneId', 'hostedZoneName'] as const;
+  const given = keys.filter((k) => r.has(k));
+  if (given.length === 0) return undefined;
+  if (given.length < keys.length) {
+    r.issue([...keys], 'the stack certifies domainName and points it at the load balancer in the Route 53 zone hostedZoneId, named hostedZoneName: give all three');
+    return undefined;
+  }
+  if (domainName && hostedZoneName && domainName !== hostedZoneName && !domainName.endsWith(`.${hostedZoneName}`)) {
+    r.issue(['domainName', 'hostedZoneName'], `${domainName} is not in the zone ${hostedZoneName}`);
+  }
+  return domainName && hostedZoneId && hostedZoneName ? { domainName, hostedZoneId, hostedZoneName } : undefined;
 }
 
 function parseFargate(r: ContextReader): FargateSizing {
@@ -372,5 +441,7 @@ function parseFargate(r: ContextReader): FargateSizing {
   const desiredCount = r.int('desiredCount', 1, 1, 100);
   const maxCount = r.int('maxCount', Math.max(4, desiredCount), 1, 100);
   if (maxCount < desiredCount) r.issue(['desiredCount', 'maxCount'], `maxCount (${maxCount}) must be at least desiredCount (${desiredCount})`);
-  return { cpu, memory, desiredCount, maxCount };
+  // Fargate allows at most 120 s between SIGTERM and SIGKILL; the draining before it is the target group's.
+  const drain = { deregistrationDelaySeconds: r.int('deregistrationDelay', 300, 0, 3600), stopTimeoutSeconds: r.int('stopTimeout', 120, 10, 120) };
+  return { cpu, memory, desiredCount, maxCount, drain };
 }

@@ -42,8 +42,13 @@ export class GatewayStack extends Stack {
     this.target = target;
 
     // What the handler calls at run time, granted once to the role of whichever target runs it.
-    new BedrockAccess(this, 'BedrockAccess', { role: target.role, applicationInferenceProfiles: config.models.enableApplicationInferenceProfiles });
-    if (target.readsApiKey) apiKey.grantRead(target.role);
+    new BedrockAccess(this, 'BedrockAccess', {
+      role: target.role,
+      applicationInferenceProfiles: config.models.enableApplicationInferenceProfiles,
+      marketplaceSubscriptions: config.models.marketplaceSubscriptions,
+    });
+    // Every target reads the key at run time (all documented formats; a rotated key without a redeploy).
+    apiKey.grantRead(target.role);
     this.stateTable?.grantResponseStore(target.role);
 
     new CfnOutput(this, 'ApiBaseUrl', { value: baseUrl, description: 'OpenAI base URL: point clients (base_url / OPENAI_BASE_URL) here' });
@@ -77,7 +82,9 @@ export class GatewayStack extends Stack {
           listener: lb.listener,
           sizing: config.fargate,
           environment,
-          apiKeySecret: apiKey.ecsSecret,
+          apiKeyEnvironment: apiKey.environment,
+          idleTimeoutSeconds: config.loadBalancer.idleTimeoutSeconds,
+          drain: config.fargate.drain,
           logRetention,
         });
         return { target, baseUrl: `${lb.origin}${API_ROUTE_PREFIX}` };

@@ -15,8 +15,6 @@ export class FunctionUrlTarget extends Construct implements GatewayTarget {
   readonly functionUrl: lambda.FunctionUrl;
   /** The function's role. */
   readonly role: iam.IRole;
-  /** The handler reads the key at run time from the location in its environment. */
-  readonly readsApiKey = true;
 
   constructor(scope: Construct, id: string, props: FunctionUrlTargetProps) {
     super(scope, id);

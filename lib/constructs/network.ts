@@ -1,4 +1,4 @@
-import { Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnResource, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -59,6 +59,7 @@ export class Network extends Construct {
           flowLogs: { all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup), trafficType: ec2.FlowLogTrafficType.ALL } },
         });
         this.vpc = vpc;
+        this.ownCustomResourceLogs(vpc, props.logRetention ?? logs.RetentionDays.ONE_MONTH);
         this.publicSubnets = { subnetType: ec2.SubnetType.PUBLIC };
         this.assignPublicIp = network.natGateways === 0;
         this.taskSubnets = this.assignPublicIp ? this.publicSubnets : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
@@ -83,7 +84,15 @@ export class Network extends Construct {
       case 'new-subnets': {
         const zones = azs(network.subnetCidrs.length);
         this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: network.vpcId, availabilityZones: zones });
+        const { routeTableId } = network;
         const subnets = network.subnetCidrs.map((cidrBlock, i) => {
+          if (routeTableId) {
+            // The operator's route table already routes to the internet gateway and to peered or on-premises
+            // networks; a new table would only know 0.0.0.0/0, so answers to those clients would go astray.
+            const cfn = new ec2.CfnSubnet(this, `PublicSubnet${i}`, { vpcId: network.vpcId, availabilityZone: zones[i], cidrBlock, mapPublicIpOnLaunch: false });
+            new ec2.CfnSubnetRouteTableAssociation(this, `PublicSubnet${i}RouteTable`, { subnetId: cfn.ref, routeTableId });
+            return ec2.Subnet.fromSubnetAttributes(this, `PublicSubnet${i}Ref`, { subnetId: cfn.ref, availabilityZone: zones[i], routeTableId });
+          }
           const subnet = new ec2.PublicSubnet(this, `PublicSubnet${i}`, {
             vpcId: network.vpcId,
             availabilityZone: zones[i],
@@ -105,6 +114,23 @@ export class Network extends Construct {
         return;
       }
     }
+  }
+
+  /**
+   * The function behind the VPC's restrict-default-security-group custom resource would create its log group
+   * on first run, outside the stack, and leave it behind after `cdk destroy`. Creating the group in the stack
+   * first (the custom resource waits for it) gives it a retention and deletes it with the stack.
+   */
+  private ownCustomResourceLogs(vpc: ec2.Vpc, retention: logs.RetentionDays): void {
+    const customResource = vpc.node.tryFindChild('RestrictDefaultSecurityGroupCustomResource');
+    const handler = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider')?.node.tryFindChild('Handler') as CfnResource | undefined;
+    if (!customResource || !handler) return;
+    const logGroup = new logs.LogGroup(this, 'CustomResourceLogs', {
+      logGroupName: Fn.join('', ['/aws/lambda/', handler.ref]),
+      retention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    customResource.node.addDependency(logGroup);
   }
 }
 
