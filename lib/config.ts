@@ -46,6 +46,8 @@ export interface LoadBalancerConfig {
   readonly internal: boolean;
   readonly idleTimeoutSeconds: number;
   readonly accessLogs: boolean;
+  /** A WAF web ACL with a rate-based rule: requests per client IP per 5 minutes. Absent means no WAF. */
+  readonly wafRateLimit?: number;
 }
 
 export interface ModelConfig {
@@ -62,6 +64,8 @@ export interface ModelConfig {
 export interface LambdaSizing {
   readonly memorySize: number;
   readonly timeoutSeconds: number;
+  /** Reserved concurrency: a cap on concurrent requests (and so on Bedrock spend); absent means none. */
+  readonly reservedConcurrency?: number;
 }
 
 /** How a stopping task lets its in-flight requests (long streams) finish. */
@@ -92,6 +96,18 @@ export type ResponseStoreConfig =
       readonly removalPolicy: 'destroy' | 'retain';
     };
 
+/** The dashboard and alarms the stack creates from the handler's logs and metrics. */
+export interface MonitoringConfig {
+  /** Create the dashboard and the alarms. */
+  readonly enabled: boolean;
+  /** CloudWatch namespace of the handler's metrics (METRICS_NAMESPACE): one per stack, so dashboards do not mix. */
+  readonly namespace: string;
+  /** Subscribe this address to a new alarm topic. */
+  readonly alarmEmail?: string;
+  /** Send alarms to this existing SNS topic. */
+  readonly alarmTopicArn?: string;
+}
+
 /** What every target shares. */
 export interface CommonConfig {
   readonly stackName: string;
@@ -104,6 +120,9 @@ export interface CommonConfig {
   readonly responseStore: ResponseStoreConfig;
   /** Run the cdk-nag AwsSolutions checks during synth. */
   readonly nag: boolean;
+  readonly monitoring: MonitoringConfig;
+  /** Cost-allocation tags put on every resource of the stack. */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 /** The VPC and the Application Load Balancer of the load-balanced targets (lambda and fargate). */
@@ -149,8 +168,8 @@ export class ConfigError extends Error {
 }
 
 const NETWORK_KEYS = ['vpcId', 'publicSubnetIds', 'internetGatewayId', 'subnetCidrs', 'natGateways', 'availabilityZones', 'routeTableId'] as const;
-const ALB_KEYS = ['certificateArn', 'allowedCidrs', 'internal', 'idleTimeout', 'accessLogs', 'domainName', 'hostedZoneId', 'hostedZoneName'] as const;
-const LAMBDA_KEYS = ['memorySize', 'timeout'] as const;
+const ALB_KEYS = ['certificateArn', 'allowedCidrs', 'internal', 'idleTimeout', 'accessLogs', 'domainName', 'hostedZoneId', 'hostedZoneName', 'wafRateLimit'] as const;
+const LAMBDA_KEYS = ['memorySize', 'timeout', 'reservedConcurrency'] as const;
 const FARGATE_KEYS = ['cpu', 'memory', 'desiredCount', 'maxCount', 'deregistrationDelay', 'stopTimeout'] as const;
 const TABLE_KEYS = ['responseTtlDays', 'storePointInTimeRecovery', 'storeRemovalPolicy'] as const;
 
@@ -164,6 +183,7 @@ export const CONTEXT_KEYS: readonly string[] = [
   'defaultModel', 'defaultEmbeddingModel', 'enableCrossRegionInference', 'enableApplicationInferenceProfiles',
   'enablePromptCaching', 'modelAllowlist', 'marketplaceSubscriptions',
   'responseStore', ...TABLE_KEYS,
+  'monitoring', 'alarmEmail', 'alarmTopicArn', 'tags',
 ];
 
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -201,6 +221,8 @@ const RE = {
   certificateArn: new RegExp(`^${PARTITION}:acm:[a-z0-9-]+:\\d{12}:certificate/[A-Za-z0-9-]+$`),
   domainName: /^(?=.{1,254}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/,
   hostedZoneId: /^Z[A-Z0-9]{1,31}$/,
+  email: /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/,
+  topicArn: new RegExp(`^${PARTITION}:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}$`),
   modelId: /^[A-Za-z0-9:._/-]+$/,
   modelPattern: /^[A-Za-z0-9:._/*?-]+$/,
 };
@@ -229,10 +251,12 @@ export function parseConfig(get: ContextGetter, presentKeys: readonly string[] =
   const logLevel = (r.string('logLevel', /^(debug|info|warn|error|silent)$/i, 'one of DEBUG, INFO, WARN, ERROR, SILENT') ?? 'INFO').toUpperCase();
   const nag = r.bool('nag', true);
   const responseStore = parseResponseStore(r);
+  const monitoring = parseMonitoring(r, stackName);
+  const tags = parseTags(r);
 
   const parts = target && parseTargetParts(r, target, region);
   if (r.issues.length > 0 || !parts) throw new ConfigError(r.issues);
-  return { stackName, account, region, apiKey, models, logRetentionDays, logLevel, responseStore, nag, ...parts };
+  return { stackName, account, region, apiKey, models, logRetentionDays, logLevel, responseStore, nag, monitoring, tags, ...parts };
 }
 
 /**
@@ -278,7 +302,8 @@ function parseLoadBalanced(r: ContextReader, target: Target, region: string | un
 function parseLambda(r: ContextReader, target: 'lambda' | 'lambda-url'): LambdaSizing {
   const misplaced = FARGATE_KEYS.filter((k) => r.has(k));
   if (misplaced.length > 0) r.issue(['target', ...misplaced], `these keys size a Fargate service and do not apply to target=${target} (use memorySize and timeout)`);
-  return { memorySize: r.int('memorySize', 1024, 128, 10240), timeoutSeconds: r.int('timeout', 600, 1, 900) };
+  const reservedConcurrency = r.has('reservedConcurrency') ? r.int('reservedConcurrency', 1, 1, 10_000) : undefined;
+  return { memorySize: r.int('memorySize', 1024, 128, 10240), timeoutSeconds: r.int('timeout', 600, 1, 900), ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}) };
 }
 
 function parseApiKey(r: ContextReader, region: string | undefined): ApiKeySource {
@@ -412,7 +437,9 @@ function parseLoadBalancer(r: ContextReader, region: string | undefined): LoadBa
   const accessLogs = r.bool('accessLogs', false);
   // The log-delivery principal of the bucket policy differs per Region, so it must be known at synth.
   if (accessLogs && !region) r.issue(['accessLogs', 'region'], 'access logs need the Region at synth time: add -c region=<your region>');
-  return { certificateArn, domain, allowPlainHttp, allowedCidrs, internal, idleTimeoutSeconds: r.int('idleTimeout', 900, 1, 4000), accessLogs };
+  // AWS WAF accepts rate limits from 10 to 2,000,000,000 requests per evaluation window (5 minutes here).
+  const wafRateLimit = r.has('wafRateLimit') ? r.int('wafRateLimit', 100, 10, 2_000_000_000) : undefined;
+  return { certificateArn, domain, allowPlainHttp, allowedCidrs, internal, idleTimeoutSeconds: r.int('idleTimeout', 900, 1, 4000), accessLogs, ...(wafRateLimit !== undefined ? { wafRateLimit } : {}) };
 }
 
 function parseDomain(r: ContextReader): DomainConfig | undefined {
@@ -444,4 +471,44 @@ function parseFargate(r: ContextReader): FargateSizing {
   // Fargate allows at most 120 s between SIGTERM and SIGKILL; the draining before it is the target group's.
   const drain = { deregistrationDelaySeconds: r.int('deregistrationDelay', 300, 0, 3600), stopTimeoutSeconds: r.int('stopTimeout', 120, 10, 120) };
   return { cpu, memory, desiredCount, maxCount, drain };
+}
+
+function parseMonitoring(r: ContextReader, stackName: string): MonitoringConfig {
+  const enabled = r.bool('monitoring', true);
+  const alarmEmail = r.string('alarmEmail', RE.email, 'an e-mail address');
+  const alarmTopicArn = r.string('alarmTopicArn', RE.topicArn, 'an SNS topic ARN');
+  if (!enabled && (r.has('alarmEmail') || r.has('alarmTopicArn'))) r.issue(['monitoring', 'alarmEmail', 'alarmTopicArn'], 'monitoring=false creates no alarms to send');
+  return { enabled, namespace: `BedrockOpenAIGateway/${stackName}`, alarmEmail, alarmTopicArn };
+}
+
+/**
+ * Cost-allocation tags, as a JSON object ({"team":"ml","costCenter":"1234"}) or "key=value,key=value".
+ * AWS tag keys and values are at most 128 and 256 characters; keys starting with "aws:" are reserved.
+ */
+function parseTags(r: ContextReader): Record<string, string> {
+  const raw = r.raw('tags');
+  if (raw === undefined) return {};
+  let pairs: [string, unknown][];
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) pairs = Object.entries(raw);
+  else if (typeof raw === 'string' && raw.trim().startsWith('{')) {
+    try {
+      pairs = Object.entries(JSON.parse(raw) as Record<string, unknown>);
+    } catch {
+      r.issue('tags', 'is not valid JSON');
+      return {};
+    }
+  } else if (typeof raw === 'string') pairs = raw.split(',').filter((p) => p.trim() !== '').map((p) => [p.split('=')[0].trim(), p.includes('=') ? p.slice(p.indexOf('=') + 1).trim() : undefined]);
+  else {
+    r.issue('tags', 'expected a JSON object or key=value pairs separated by commas');
+    return {};
+  }
+  const tags: Record<string, string> = {};
+  for (const [key, v] of pairs) {
+    if (typeof v !== 'string' || v.length > 256 || key.length === 0 || key.length > 128 || key.toLowerCase().startsWith('aws:') || !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(key + v)) {
+      r.issue('tags', `${JSON.stringify(key)}=${JSON.stringify(v)} is not a valid AWS tag (key 1-128 characters, not aws:..., value up to 256, letters, digits, spaces and _.:/=+-@)`);
+      continue;
+    }
+    tags[key] = v;
+  }
+  return tags;
 }

@@ -23,6 +23,8 @@ export function handlerEnvironment(config: GatewayConfig, stateTableName?: strin
     [ENV.ENABLE_CROSS_REGION_INFERENCE]: String(models.enableCrossRegionInference),
     [ENV.ENABLE_APPLICATION_INFERENCE_PROFILES]: String(models.enableApplicationInferenceProfiles),
     [ENV.ENABLE_PROMPT_CACHING]: String(models.enablePromptCaching),
+    // One namespace per stack, so that its dashboard and alarms only show its own traffic.
+    [ENV.METRICS_NAMESPACE]: config.monitoring.namespace,
     ...(models.defaultModel ? { [ENV.DEFAULT_MODEL]: models.defaultModel } : {}),
     ...(models.defaultEmbeddingModel ? { [ENV.DEFAULT_EMBEDDING_MODEL]: models.defaultEmbeddingModel } : {}),
     ...(models.modelAllowlist.length > 0 ? { [ENV.MODEL_ALLOWLIST]: models.modelAllowlist.join(',') } : {}),

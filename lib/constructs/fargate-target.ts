@@ -78,6 +78,7 @@ export class FargateTarget extends Construct implements GatewayTarget {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** The task role: what the server's own AWS calls run as. */
   readonly role: iam.IRole;
+  readonly logGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: FargateTargetProps) {
     super(scope, id);
@@ -99,6 +100,7 @@ export class FargateTarget extends Construct implements GatewayTarget {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    this.logGroup = logGroup;
     this.taskDefinition.addContainer('Gateway', {
       image: ecs.ContainerImage.fromAsset(REPO_ROOT, {
         file: 'Dockerfile',
@@ -111,6 +113,8 @@ export class FargateTarget extends Construct implements GatewayTarget {
         ...props.environment,
         ...props.apiKeyEnvironment,
         [ENV.PORT]: String(CONTAINER_PORT),
+        // The EMF metric lines the dashboard reads (on by default only in Lambda); awslogs ships them as-is.
+        [ENV.METRICS_ENABLED]: 'true',
         [ENV.KEEP_ALIVE_TIMEOUT_SECONDS]: String(keepAliveTimeoutSeconds(props.idleTimeoutSeconds)),
         [ENV.SHUTDOWN_GRACE_MS]: String(shutdownGraceMs(props.drain)),
       },

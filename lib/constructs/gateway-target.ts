@@ -1,4 +1,5 @@
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 
 /**
  * What the stack needs from whichever target serves the gateway (LambdaTarget, FunctionUrlTarget,
@@ -11,4 +12,6 @@ export interface GatewayTarget {
    * handler calls at run time, e.g. `table.grantReadWriteData(target.role)`.
    */
   readonly role: iam.IRole;
+  /** Where the gateway code logs (its access log and its EMF metrics): what the monitoring reads. */
+  readonly logGroup: logs.ILogGroup;
 }

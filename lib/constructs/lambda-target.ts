@@ -2,6 +2,7 @@ import { Aws, Stack } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { GatewayFunction, GatewayFunctionProps } from './gateway-function';
 import type { GatewayTarget } from './gateway-target';
@@ -48,12 +49,14 @@ export class LambdaTarget extends Construct implements GatewayTarget {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** The function's role. */
   readonly role: iam.IRole;
+  readonly logGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: LambdaTargetProps) {
     super(scope, id);
     const { listener, ...functionProps } = props;
     this.gateway = new GatewayFunction(this, 'Gateway', { ...functionProps, entry: 'lambda/src/runtime/lambda/alb.ts' });
     this.role = this.gateway.role;
+    this.logGroup = this.gateway.logGroup;
     const targetGroupName = lambdaTargetGroupName(Stack.of(this).stackName);
     this.targetGroup = listener.addTargets('Lambda', { targetGroupName, targets: [new FunctionTarget(this.gateway.function, targetGroupName)] });
   }

@@ -240,3 +240,27 @@ describe('safe by default (issue 16)', () => {
     expect(parse({ marketplaceSubscriptions: 'false' }).models.marketplaceSubscriptions).toBe(false);
   });
 });
+
+describe('operations keys', () => {
+  it('reads tags from key=value pairs or JSON and refuses invalid ones', () => {
+    expect(parse({ tags: 'team=ml, env = prod' }).tags).toEqual({ team: 'ml', env: 'prod' });
+    expect(parse({ tags: '{"team":"ml"}' }).tags).toEqual({ team: 'ml' });
+    expect(parse({ tags: { team: 'ml' } }).tags).toEqual({ team: 'ml' });
+    expectProblem({ tags: 'aws:owner=me' }, ['tags'], /not a valid AWS tag/);
+    expectProblem({ tags: 'team' }, ['tags'], /not a valid AWS tag/);
+    expectProblem({ tags: '{"team":' }, ['tags'], /not valid JSON/);
+  });
+
+  it('reads the alarm destination and refuses one without monitoring', () => {
+    expect(parse({ stackName: 'Gw', alarmEmail: 'ops@example.com' }).monitoring).toEqual({ enabled: true, namespace: 'BedrockOpenAIGateway/Gw', alarmEmail: 'ops@example.com', alarmTopicArn: undefined });
+    expectProblem({ alarmEmail: 'not-an-address' }, ['alarmEmail'], /e-mail address/);
+    expectProblem({ monitoring: 'false', alarmEmail: 'ops@example.com' }, ['monitoring', 'alarmEmail', 'alarmTopicArn'], /no alarms/);
+  });
+
+  it('bounds the WAF rate limit and reserved concurrency, and keeps each to its targets', () => {
+    expect(variant(parse({ wafRateLimit: '500' }), 'lambda').loadBalancer.wafRateLimit).toBe(500);
+    expectProblem({ wafRateLimit: '5' }, ['wafRateLimit'], /from 10 to/);
+    expect(variant(parse({ target: 'lambda-url', reservedConcurrency: '20' }), 'lambda-url').lambda.reservedConcurrency).toBe(20);
+    expectProblem({ target: 'fargate', reservedConcurrency: '20' }, ['target', 'reservedConcurrency'], /Lambda function/);
+  });
+});

@@ -26,6 +26,9 @@ const VARIANTS: [string, Record<string, unknown>][] = [
   ['lambda-url, SSM key', { target: 'lambda-url', apiKeyParamName: 'gateway-api-key' }],
   ['lambda-url, response table with point-in-time recovery, retained', { target: 'lambda-url', storePointInTimeRecovery: 'true', storeRemovalPolicy: 'retain' }],
   ['fargate, no response store', { target: 'fargate', certificateArn: CERT, responseStore: 'none' }],
+  ['lambda, alarms to e-mail, WAF rate limit, reserved concurrency, tags', { certificateArn: CERT, alarmEmail: 'ops@example.com', wafRateLimit: '2000', reservedConcurrency: '50', tags: 'team=ml,costCenter=1234' }],
+  ['fargate, alarms to an existing topic, WAF', { target: 'fargate', certificateArn: CERT, alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops', wafRateLimit: '500' }],
+  ['lambda-url, no monitoring, reserved concurrency', { target: 'lambda-url', monitoring: 'false', reservedConcurrency: '10' }],
 ];
 
 describe('cdk-nag AwsSolutions checks', () => {
