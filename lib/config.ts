@@ -12,6 +12,12 @@ export type Target = (typeof TARGETS)[number];
 export type NetworkConfig =
   /** A new VPC with public subnets (and private ones behind NAT gateways only when natGateways > 0). */
   | { readonly kind: 'new-vpc'; readonly natGateways: number }
+  /**
+   * An existing VPC without internet access and its private subnets: an internal load balancer, and (for
+   * Fargate) interface endpoints for the AWS APIs the tasks call, plus S3 and DynamoDB gateway endpoints on
+   * the subnets' route table.
+   */
+  | { readonly kind: 'private-subnets'; readonly vpcId: string; readonly privateSubnetIds: readonly string[]; readonly routeTableId?: string; readonly endpoints: boolean }
   /** An existing VPC and existing public subnets. */
   | { readonly kind: 'existing-subnets'; readonly vpcId: string; readonly publicSubnetIds: readonly string[] }
   /** New public subnets in an existing VPC, routed to its existing internet gateway. */
@@ -167,7 +173,7 @@ export class ConfigError extends Error {
   }
 }
 
-const NETWORK_KEYS = ['vpcId', 'publicSubnetIds', 'internetGatewayId', 'subnetCidrs', 'natGateways', 'availabilityZones', 'routeTableId'] as const;
+const NETWORK_KEYS = ['vpcId', 'publicSubnetIds', 'internetGatewayId', 'subnetCidrs', 'natGateways', 'availabilityZones', 'routeTableId', 'privateSubnetIds', 'vpcEndpoints'] as const;
 const ALB_KEYS = ['certificateArn', 'allowedCidrs', 'internal', 'idleTimeout', 'accessLogs', 'domainName', 'hostedZoneId', 'hostedZoneName', 'wafRateLimit'] as const;
 const LAMBDA_KEYS = ['memorySize', 'timeout', 'reservedConcurrency'] as const;
 const FARGATE_KEYS = ['cpu', 'memory', 'desiredCount', 'maxCount', 'deregistrationDelay', 'stopTimeout'] as const;
@@ -293,6 +299,9 @@ function parseLoadBalanced(r: ContextReader, target: Target, region: string | un
   const availabilityZones = parseAvailabilityZones(r, region);
   const network = parseNetwork(r, target, availabilityZones);
   const loadBalancer = parseLoadBalancer(r, region);
+  if (!loadBalancer.internal && network?.kind === 'private-subnets') {
+    r.issue(['internal', 'privateSubnetIds'], 'private subnets without internet access can only hold an internal load balancer: set internal=true');
+  }
   if (loadBalancer.internal && network?.kind === 'new-vpc') {
     r.issue(['internal', 'vpcId'], 'an internal load balancer in a new VPC is reachable from nowhere: give vpcId (and its subnets) of the network your clients are in, or drop internal');
   }
@@ -371,11 +380,16 @@ function parseNetwork(r: ContextReader, target: Target, azs: readonly string[] |
   const subnetCidrs = r.list('subnetCidrs');
   const natGateways = r.int('natGateways', 0, 0, 3);
   const routeTableId = r.string('routeTableId', RE.routeTableId, 'a route table id such as rtb-0123456789abcdef0');
+  const privateSubnetIds = r.list('privateSubnetIds', RE.subnetId, 'a subnet id such as subnet-0123456789abcdef0');
+  const endpoints = r.bool('vpcEndpoints', true);
   const given = (k: string) => r.has(k);
-  if (given('routeTableId') && !given('subnetCidrs')) r.issue(['routeTableId', 'subnetCidrs'], 'routeTableId is the route table of the new subnets (subnetCidrs); existing subnets keep theirs');
+  if (given('routeTableId') && !given('subnetCidrs') && !given('privateSubnetIds')) {
+    r.issue(['routeTableId', 'subnetCidrs', 'privateSubnetIds'], 'routeTableId is the route table of new subnets (subnetCidrs) or of private subnets (privateSubnetIds); existing public subnets keep theirs');
+  }
+  if (given('vpcEndpoints') && !given('privateSubnetIds')) r.issue(['vpcEndpoints', 'privateSubnetIds'], 'VPC endpoints are created for private subnets (privateSubnetIds) only');
 
   if (!given('vpcId')) {
-    const orphans = ['publicSubnetIds', 'internetGatewayId', 'subnetCidrs'].filter(given);
+    const orphans = ['publicSubnetIds', 'internetGatewayId', 'subnetCidrs', 'privateSubnetIds'].filter(given);
     if (orphans.length > 0) r.issue([...orphans, 'vpcId'], 'these keys describe an existing VPC: give vpcId too');
     if (given('natGateways') && target !== 'fargate') r.issue(['natGateways', 'target'], 'NAT gateways only serve Fargate tasks; the Lambda function runs outside the VPC');
     if (azs && natGateways > azs.length) r.issue(['natGateways', 'availabilityZones'], 'at most one NAT gateway per Availability Zone');
@@ -384,6 +398,20 @@ function parseNetwork(r: ContextReader, target: Target, azs: readonly string[] |
   }
 
   if (given('natGateways')) r.issue(['natGateways', 'vpcId'], 'natGateways only applies to a new VPC (the existing VPC keeps its own routing)');
+  if (given('privateSubnetIds')) {
+    const others = ['publicSubnetIds', 'internetGatewayId', 'subnetCidrs'].filter(given);
+    if (others.length > 0) {
+      r.issue(['privateSubnetIds', ...others], 'private subnets without internet access are a network shape of their own: do not combine them with public subnets');
+      return undefined;
+    }
+    if (privateSubnetIds && privateSubnetIds.length < 2) r.issue('privateSubnetIds', 'a load balancer needs subnets in at least two Availability Zones');
+    if (privateSubnetIds && azs && azs.length !== privateSubnetIds.length) r.issue(['availabilityZones', 'privateSubnetIds'], 'give one Availability Zone per subnet, in the same order');
+    // Image layers come from S3 and stored responses go to DynamoDB: both only through gateway endpoints.
+    if (target === 'fargate' && endpoints && !given('routeTableId')) {
+      r.issue(['routeTableId', 'privateSubnetIds'], 'Fargate tasks in private subnets pull image layers from S3 through a gateway endpoint, which needs the subnets\' route table: give routeTableId (or vpcEndpoints=false if the VPC already has its endpoints)');
+    }
+    return vpcId && privateSubnetIds ? { kind: 'private-subnets', vpcId, privateSubnetIds, endpoints, ...(routeTableId ? { routeTableId } : {}) } : undefined;
+  }
   const bySubnets = given('publicSubnetIds');
   const byCidrs = given('internetGatewayId') || given('subnetCidrs');
   if (bySubnets && byCidrs) {

@@ -105,6 +105,7 @@ export class GatewayStack extends Stack {
           drain: config.fargate.drain,
           logRetention,
         });
+        network.addEndpoints(target.service, config.apiKey.kind === 'parameter' ? 'ssm' : 'secretsmanager');
         return { target, baseUrl: `${lb.origin}${API_ROUTE_PREFIX}` };
       }
     }

@@ -25,12 +25,14 @@ export interface NetworkProps {
  */
 export class Network extends Construct {
   readonly vpc: ec2.IVpc;
-  /** Public subnets for the load balancer. */
+  /** Subnets for the load balancer: public ones, or the private ones of a VPC without internet access. */
   readonly publicSubnets: ec2.SubnetSelection;
   /** Subnets for Fargate tasks: public ones unless NAT gateways were asked for. */
   readonly taskSubnets: ec2.SubnetSelection;
   /** Tasks in public subnets need a public IP to reach Bedrock and ECR without a NAT gateway. */
   readonly assignPublicIp: boolean;
+  /** Private subnets without internet access, whose tasks need VPC endpoints (addEndpoints). */
+  private readonly privateEndpoints: boolean = false;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -63,6 +65,25 @@ export class Network extends Construct {
         this.publicSubnets = { subnetType: ec2.SubnetType.PUBLIC };
         this.assignPublicIp = network.natGateways === 0;
         this.taskSubnets = this.assignPublicIp ? this.publicSubnets : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+        return;
+      }
+      case 'private-subnets': {
+        const zones = azs(network.privateSubnetIds.length);
+        this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: network.vpcId, availabilityZones: zones });
+        const subnets = network.privateSubnetIds.map((subnetId, i) => {
+          const subnet = ec2.Subnet.fromSubnetAttributes(this, `PrivateSubnet${i}`, { subnetId, availabilityZone: props.availabilityZones?.[i], routeTableId: network.routeTableId });
+          if (!network.routeTableId) {
+            Validations.of(subnet).acknowledge({
+              id: 'Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId',
+              reason: 'Without routeTableId the stack adds no gateway endpoint, so it never reads the subnets\' route tables.',
+            });
+          }
+          return subnet;
+        });
+        this.publicSubnets = { subnets };
+        this.taskSubnets = this.publicSubnets;
+        this.assignPublicIp = false;
+        this.privateEndpoints = network.endpoints;
         return;
       }
       case 'existing-subnets': {
@@ -113,6 +134,31 @@ export class Network extends Construct {
         this.assignPublicIp = true;
         return;
       }
+    }
+  }
+
+  /**
+   * In private subnets without internet access, the endpoints of every AWS API a Fargate task calls: Bedrock
+   * (runtime and control plane), its API key source, CloudWatch Logs, ECR (API and registry), and gateway
+   * endpoints for S3 (ECR's image layers) and DynamoDB (the response store). Only `clients` may connect to the
+   * interface endpoints. Nothing is added in the other network shapes, or with vpcEndpoints=false.
+   */
+  addEndpoints(clients: ec2.IConnectable, keyService: 'secretsmanager' | 'ssm'): void {
+    if (!this.privateEndpoints) return;
+    const interfaces: [string, ec2.InterfaceVpcEndpointAwsService][] = [
+      ['BedrockRuntime', ec2.InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME],
+      ['Bedrock', ec2.InterfaceVpcEndpointAwsService.BEDROCK],
+      keyService === 'ssm' ? ['Ssm', ec2.InterfaceVpcEndpointAwsService.SSM] : ['SecretsManager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
+      ['Logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+      ['EcrApi', ec2.InterfaceVpcEndpointAwsService.ECR],
+      ['EcrDocker', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
+    ];
+    for (const [id, service] of interfaces) {
+      const endpoint = new ec2.InterfaceVpcEndpoint(this, `${id}Endpoint`, { vpc: this.vpc, service, subnets: this.taskSubnets, privateDnsEnabled: true, open: false });
+      endpoint.connections.allowDefaultPortFrom(clients, 'Gateway tasks');
+    }
+    for (const [id, service] of [['S3', ec2.GatewayVpcEndpointAwsService.S3], ['DynamoDb', ec2.GatewayVpcEndpointAwsService.DYNAMODB]] as const) {
+      new ec2.GatewayVpcEndpoint(this, `${id}Endpoint`, { vpc: this.vpc, service, subnets: [this.taskSubnets] });
     }
   }
 

@@ -226,7 +226,7 @@ describe('safe by default (issue 16)', () => {
   it('takes an existing route table for new subnets, and only for them', () => {
     const c = variant(parse({ vpcId: VPC, internetGatewayId: IGW, subnetCidrs: '10.1.0.0/24,10.1.1.0/24', routeTableId: 'rtb-0123456789abcdef0' }), 'lambda');
     expect(c.network).toEqual({ kind: 'new-subnets', vpcId: VPC, internetGatewayId: IGW, subnetCidrs: ['10.1.0.0/24', '10.1.1.0/24'], routeTableId: 'rtb-0123456789abcdef0' });
-    expectProblem({ vpcId: VPC, publicSubnetIds: SUBNETS, routeTableId: 'rtb-0123456789abcdef0' }, ['routeTableId', 'subnetCidrs'], /new subnets/);
+    expectProblem({ vpcId: VPC, publicSubnetIds: SUBNETS, routeTableId: 'rtb-0123456789abcdef0' }, ['routeTableId', 'subnetCidrs', 'privateSubnetIds'], /existing public subnets keep theirs/);
   });
 
   it('reads Fargate drain settings within what ECS allows', () => {
@@ -262,5 +262,19 @@ describe('operations keys', () => {
     expectProblem({ wafRateLimit: '5' }, ['wafRateLimit'], /from 10 to/);
     expect(variant(parse({ target: 'lambda-url', reservedConcurrency: '20' }), 'lambda-url').lambda.reservedConcurrency).toBe(20);
     expectProblem({ target: 'fargate', reservedConcurrency: '20' }, ['target', 'reservedConcurrency'], /Lambda function/);
+  });
+});
+
+describe('private subnets without internet access', () => {
+  const PRIVATE = 'subnet-0123456789abcdef2,subnet-0123456789abcdef3';
+  it('reads the shape, and needs an internal load balancer and (for Fargate) the route table', () => {
+    expect(variant(parse({ target: 'fargate', internal: 'true', vpcId: VPC, privateSubnetIds: PRIVATE, routeTableId: 'rtb-0123456789abcdef0' }), 'fargate').network).toEqual({
+      kind: 'private-subnets', vpcId: VPC, privateSubnetIds: PRIVATE.split(','), routeTableId: 'rtb-0123456789abcdef0', endpoints: true,
+    });
+    expectProblem({ vpcId: VPC, privateSubnetIds: PRIVATE }, ['internal', 'privateSubnetIds'], /only hold an internal load balancer/);
+    expectProblem({ target: 'fargate', internal: 'true', vpcId: VPC, privateSubnetIds: PRIVATE }, ['routeTableId', 'privateSubnetIds'], /gateway endpoint/);
+    expectProblem({ internal: 'true', vpcId: VPC, privateSubnetIds: PRIVATE, publicSubnetIds: SUBNETS }, ['privateSubnetIds', 'publicSubnetIds'], /shape of their own/);
+    expectProblem({ privateSubnetIds: PRIVATE, internal: 'true' }, ['privateSubnetIds', 'vpcId'], /give vpcId/);
+    expectProblem({ vpcEndpoints: 'false' }, ['vpcEndpoints', 'privateSubnetIds'], /private subnets/);
   });
 });

@@ -28,6 +28,9 @@ const VARIANTS: [string, Record<string, unknown>][] = [
   ['fargate, no response store', { target: 'fargate', certificateArn: CERT, responseStore: 'none' }],
   ['lambda, alarms to e-mail, WAF rate limit, reserved concurrency, tags', { certificateArn: CERT, alarmEmail: 'ops@example.com', wafRateLimit: '2000', reservedConcurrency: '50', tags: 'team=ml,costCenter=1234' }],
   ['fargate, alarms to an existing topic, WAF', { target: 'fargate', certificateArn: CERT, alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops', wafRateLimit: '500' }],
+  ['fargate, private subnets without internet access, VPC endpoints', { target: 'fargate', internal: 'true', vpcId: VPC, privateSubnetIds: 'subnet-0123456789abcdef2,subnet-0123456789abcdef3', routeTableId: 'rtb-0123456789abcdef0' }],
+  ['fargate, private subnets, SSM key, endpoints already there', { target: 'fargate', internal: 'true', vpcId: VPC, privateSubnetIds: 'subnet-0123456789abcdef2,subnet-0123456789abcdef3', vpcEndpoints: 'false', apiKeyParamName: '/gateway/api-key' }],
+  ['lambda, internal ALB in private subnets', { internal: 'true', vpcId: VPC, privateSubnetIds: 'subnet-0123456789abcdef2,subnet-0123456789abcdef3' }],
   ['lambda-url, no monitoring, reserved concurrency', { target: 'lambda-url', monitoring: 'false', reservedConcurrency: '10' }],
 ];
 

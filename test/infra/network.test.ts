@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { PLAIN_HTTP, resourceOfType, synth } from './synth';
+import { PLAIN_HTTP, renderArn, resourceOfType, synth } from './synth';
 
 const VPC = 'vpc-0123456789abcdef0';
 const IGW = 'igw-0123456789abcdef0';
@@ -112,5 +112,43 @@ describe('network: new subnets on the VPC’s existing route table (issue 16)', 
     const associations = Object.values(t.findResources('AWS::EC2::SubnetRouteTableAssociation')).map((a) => a.Properties);
     expect(associations).toEqual(subnetIds.map((id) => ({ SubnetId: { Ref: id }, RouteTableId: RTB })));
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Subnets: subnetIds.map((id) => ({ Ref: id })) });
+  });
+});
+
+describe('network: private subnets of a VPC without internet access (issue 16)', () => {
+  const PRIVATE = 'subnet-0123456789abcdef2,subnet-0123456789abcdef3';
+  const RTB = 'rtb-0123456789abcdef0';
+
+  it.each([
+    ['a secret', {}, 'secretsmanager'],
+    ['an SSM parameter', { apiKeyParamName: '/gateway/api-key' }, 'ssm'],
+  ])('fargate with %s: internal ALB, tasks without public IPs, an endpoint for every API the tasks call', (_name, key, keyService) => {
+    const t = synth({ target: 'fargate', internal: 'true', vpcId: VPC, privateSubnetIds: PRIVATE, routeTableId: RTB, ...key }).template;
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Subnets: PRIVATE.split(',') });
+    t.hasResourceProperties('AWS::ECS::Service', { NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED', Subnets: PRIVATE.split(',') }) } });
+    const services = (type: string) =>
+      Object.values(t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: type } })).map((e) => renderArn(e.Properties.ServiceName).replace(/^com\.amazonaws\.(\$\{AWS::Region\}|[a-z0-9-]+)\./, ''));
+    expect(services('Interface').sort()).toEqual(['bedrock', 'bedrock-runtime', 'ecr.api', 'ecr.dkr', 'logs', keyService].sort());
+    expect(services('Gateway').sort()).toEqual(['dynamodb', 's3']);
+    for (const gateway of Object.values(t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } }))) expect(gateway.Properties.RouteTableIds).toEqual([RTB, RTB]);
+    for (const endpoint of Object.values(t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }))) {
+      expect(endpoint.Properties).toMatchObject({ PrivateDnsEnabled: true, SubnetIds: PRIVATE.split(',') });
+    }
+    // Only the tasks may reach the interface endpoints, on 443.
+    const taskSg = Object.keys(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Bedrock gateway tasks' } }))[0];
+    const endpointIngress = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties).filter((p) => p.FromPort === 443);
+    expect(endpointIngress).toHaveLength(6);
+    for (const rule of endpointIngress) expect(rule.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': [taskSg, 'GroupId'] });
+  });
+
+  it('lambda: an internal ALB in the private subnets and no endpoints (the function runs outside the VPC)', () => {
+    const t = synth({ internal: 'true', vpcId: VPC, privateSubnetIds: PRIVATE }).template;
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Subnets: PRIVATE.split(',') });
+    t.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+
+  it('creates no endpoints with vpcEndpoints=false', () => {
+    const t = synth({ target: 'fargate', internal: 'true', vpcId: VPC, privateSubnetIds: PRIVATE, vpcEndpoints: 'false' }).template;
+    t.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
   });
 });
