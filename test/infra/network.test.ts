@@ -130,7 +130,7 @@ describe('network: private subnets of a VPC without internet access (issue 16)',
       Object.values(t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: type } })).map((e) => renderArn(e.Properties.ServiceName).replace(/^com\.amazonaws\.(\$\{AWS::Region\}|[a-z0-9-]+)\./, ''));
     expect(services('Interface').sort()).toEqual(['bedrock', 'bedrock-runtime', 'ecr.api', 'ecr.dkr', 'logs', keyService].sort());
     expect(services('Gateway').sort()).toEqual(['dynamodb', 's3']);
-    for (const gateway of Object.values(t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } }))) expect(gateway.Properties.RouteTableIds).toEqual([RTB, RTB]);
+    for (const gateway of Object.values(t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } }))) expect(gateway.Properties.RouteTableIds).toEqual([RTB]);
     for (const endpoint of Object.values(t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }))) {
       expect(endpoint.Properties).toMatchObject({ PrivateDnsEnabled: true, SubnetIds: PRIVATE.split(',') });
     }
