@@ -64,7 +64,21 @@ export interface SseOptions {
   readonly transport?: SseTransport;
   /** A size cap on the whole stream (AppDeps.sseBudget). @default none */
   readonly budget?: SseBudget;
+  /**
+   * Under a budget, joins consecutive events into one (ReplyEncoder.merge): the platform delivers the stream
+   * at once anyway, and one event per token would spend most of the budget on repeated fields.
+   */
+  readonly merge?: (a: SseEventData, b: SseEventData) => SseEventData | undefined;
 }
+
+/** An event as the producer hands it to the sink. */
+export interface SseEventData {
+  readonly data: unknown;
+  readonly event?: string;
+}
+
+/** Merged events stop growing at this size, so a cut costs at most this much of the answer. */
+const MAX_MERGED_BYTES = 16_384;
 
 export function sseResponse(c: Context<AppEnv>, produce: (sink: SseSink) => Promise<void>, options: SseOptions): Response {
   const telemetry = requestTelemetry(c);
@@ -73,24 +87,44 @@ export function sseResponse(c: Context<AppEnv>, produce: (sink: SseSink) => Prom
     const controller = new AbortController();
     stream.onAbort(() => controller.abort());
     const { budget } = options;
+    const merge = budget ? options.merge : undefined;
     let used = 0;
+    const write = async ({ data, event }: SseEventData): Promise<void> => {
+      const text = JSON.stringify(data);
+      if (budget) {
+        const size = budget.sizeOf(frameText(text, event));
+        // The event is not sent: only the error event may follow, and the reserve keeps room for it.
+        if (used + size > budget.maxBytes - budget.reserveBytes) throw streamTooLarge(budget.maxBytes);
+        used += size;
+      }
+      await stream.writeSSE({ data: text, ...(event ? { event } : {}) });
+    };
+    let pending: SseEventData | undefined;
+    const flush = async (): Promise<void> => {
+      const held = pending;
+      pending = undefined;
+      if (held) await write(held);
+    };
     const sink: SseSink = {
       send: async (data, event) => {
-        const text = JSON.stringify(data);
-        if (budget) {
-          const size = budget.sizeOf(frameText(text, event));
-          // The event is not sent: only the error event may follow, and the reserve keeps room for it.
-          if (used + size > budget.maxBytes - budget.reserveBytes) throw streamTooLarge(budget.maxBytes);
-          used += size;
+        if (!merge) return write({ data, event });
+        const merged = pending && merge(pending, { data, event });
+        if (merged && JSON.stringify(merged.data).length <= MAX_MERGED_BYTES) {
+          pending = merged;
+          return;
         }
-        await stream.writeSSE({ data: text, ...(event ? { event } : {}) });
+        await flush();
+        pending = { data, event };
       },
       signal: controller.signal,
     };
     try {
       await produce(sink);
+      await flush();
       if (options.done !== false && !stream.aborted) await stream.writeSSE({ data: '[DONE]' });
     } catch (err) {
+      // What the answer said before it broke still goes out, if it fits.
+      await flush().catch(() => undefined);
       if (!stream.aborted) {
         const mapped = renderError(c, err, options.logger);
         telemetry.fail(mapped);

@@ -122,6 +122,7 @@ export function chatShapedHandler(deps: AppDeps, route: ChatShapedRoute) {
         logger: deps.logger,
         transport: deps.sseTransport,
         budget: deps.sseBudget,
+        merge: encoder.merge?.bind(encoder),
         errorEvent: (err) => encoder.fail(err),
         onError: (err) => {
           abort.abort();

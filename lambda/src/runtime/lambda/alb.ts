@@ -3,8 +3,9 @@
  * Dependencies are built at cold start without any network call; keys load on the first request.
  *
  * An ALB accepts at most 1 MB of response JSON from a Lambda function and answers its own HTML 502 beyond
- * that. Event streams therefore go out as plain text (Hono's adapter would base64 them, a third larger) and
- * under a budget measured the way that limit counts them, ending with an OpenAI error event before it.
+ * that. Event streams therefore go out as plain text (Hono's adapter would base64 them, a third larger),
+ * with consecutive text chunks joined (the client gets the body at once anyway), and under a budget
+ * measured the way that limit counts them, ending with an OpenAI error event before it.
  */
 import { defaultIsContentTypeBinary, handle } from 'hono/aws-lambda';
 import { createApp } from '../../app';
