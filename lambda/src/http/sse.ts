@@ -77,7 +77,7 @@ export interface SseEventData {
   readonly event?: string;
 }
 
-/** Merged events stop growing at this size, so a cut costs at most this much of the answer. */
+/** Joined events stop growing at about this size. */
 const MAX_MERGED_BYTES = 16_384;
 
 export function sseResponse(c: Context<AppEnv>, produce: (sink: SseSink) => Promise<void>, options: SseOptions): Response {
@@ -99,22 +99,35 @@ export function sseResponse(c: Context<AppEnv>, produce: (sink: SseSink) => Prom
       }
       await stream.writeSSE({ data: text, ...(event ? { event } : {}) });
     };
+    // The event held back for joining, and an upper bound of its size: exact when measured, else the sum of
+    // the events it joined (cheap, and loose by their repeated fields, so it is measured once it looks full).
     let pending: SseEventData | undefined;
+    let pendingSize = 0;
     const flush = async (): Promise<void> => {
       const held = pending;
       pending = undefined;
+      pendingSize = 0;
       if (held) await write(held);
     };
     const sink: SseSink = {
       send: async (data, event) => {
-        if (!merge) return write({ data, event });
+        if (!budget || !merge) return write({ data, event });
+        const size = budget.sizeOf(frameText(JSON.stringify(data), event));
         const merged = pending && merge(pending, { data, event });
-        if (merged && JSON.stringify(merged.data).length <= MAX_MERGED_BYTES) {
-          pending = merged;
-          return;
+        if (merged) {
+          // Joined only while the result surely fits what is left, so a cut never drops more than one event.
+          const room = Math.min(MAX_MERGED_BYTES, budget.maxBytes - budget.reserveBytes - used);
+          let bound = pendingSize + size;
+          if (bound > room) bound = budget.sizeOf(frameText(JSON.stringify(merged.data), merged.event));
+          if (bound <= room) {
+            pending = merged;
+            pendingSize = bound;
+            return;
+          }
         }
         await flush();
         pending = { data, event };
+        pendingSize = size;
       },
       signal: controller.signal,
     };
