@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The CDK app: `npx cdk synth|deploy [-c key=value ...]`. Context keys are documented in docs/deploy.md. */
+/** The CDK app: `npx cdk synth|deploy [-c key=value ...]`. Context keys: the README's configuration table; a first deploy: docs/deploy.md. */
 import { App } from 'aws-cdk-lib';
 import { buildGateway } from '../lib/app';
 import { ConfigError } from '../lib/config';

@@ -23,6 +23,11 @@ export class ContextReader {
     return v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '');
   }
 
+  /** The value as given, for keys that accept several shapes (a JSON object or a string). */
+  raw(key: string): unknown {
+    return this.has(key) ? this.get(key) : undefined;
+  }
+
   string(key: string, pattern?: RegExp, hint?: string): string | undefined {
     if (!this.has(key)) return undefined;
     const v = this.get(key);

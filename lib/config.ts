@@ -12,22 +12,48 @@ export type Target = (typeof TARGETS)[number];
 export type NetworkConfig =
   /** A new VPC with public subnets (and private ones behind NAT gateways only when natGateways > 0). */
   | { readonly kind: 'new-vpc'; readonly natGateways: number }
+  /**
+   * An existing VPC without internet access and its private subnets: an internal load balancer, and (for
+   * Fargate) interface endpoints for the AWS APIs the tasks call, plus S3 and DynamoDB gateway endpoints on
+   * the subnets' route table.
+   */
+  | { readonly kind: 'private-subnets'; readonly vpcId: string; readonly privateSubnetIds: readonly string[]; readonly routeTableId?: string; readonly endpoints: boolean }
   /** An existing VPC and existing public subnets. */
   | { readonly kind: 'existing-subnets'; readonly vpcId: string; readonly publicSubnetIds: readonly string[] }
   /** New public subnets in an existing VPC, routed to its existing internet gateway. */
-  | { readonly kind: 'new-subnets'; readonly vpcId: string; readonly internetGatewayId: string; readonly subnetCidrs: readonly string[] };
+  | {
+      readonly kind: 'new-subnets';
+      readonly vpcId: string;
+      readonly internetGatewayId: string;
+      readonly subnetCidrs: readonly string[];
+      /** An existing route table for the new subnets (its routes to peered or on-premises networks apply). */
+      readonly routeTableId?: string;
+    };
 
 export type ApiKeySource =
   | { readonly kind: 'generated' }
   | { readonly kind: 'secret'; readonly secretArn: string; readonly kmsKeyArn?: string }
   | { readonly kind: 'parameter'; readonly parameterName: string; readonly kmsKeyArn?: string };
 
+/** A name the app certifies (ACM, DNS validation) and points at the load balancer (Route 53 alias). */
+export interface DomainConfig {
+  readonly domainName: string;
+  readonly hostedZoneId: string;
+  readonly hostedZoneName: string;
+}
+
 export interface LoadBalancerConfig {
   readonly certificateArn?: string;
+  /** The app creates the certificate and the alias record for this name. */
+  readonly domain?: DomainConfig;
+  /** The operator accepted an internet-facing load balancer without TLS (allowPlainHttp=true). */
+  readonly allowPlainHttp: boolean;
   readonly allowedCidrs: readonly string[];
   readonly internal: boolean;
   readonly idleTimeoutSeconds: number;
   readonly accessLogs: boolean;
+  /** A WAF web ACL with a rate-based rule: requests per client IP per 5 minutes. Absent means no WAF. */
+  readonly wafRateLimit?: number;
 }
 
 export interface ModelConfig {
@@ -40,11 +66,23 @@ export interface ModelConfig {
   readonly enableApplicationInferenceProfiles: boolean;
   readonly enablePromptCaching: boolean;
   readonly modelAllowlist: readonly string[];
+  /** Grant the AWS Marketplace actions Bedrock's automatic subscription to third-party models needs. */
+  readonly marketplaceSubscriptions: boolean;
 }
 
 export interface LambdaSizing {
   readonly memorySize: number;
   readonly timeoutSeconds: number;
+  /** Reserved concurrency: a cap on concurrent requests (and so on Bedrock spend); absent means none. */
+  readonly reservedConcurrency?: number;
+}
+
+/** How a stopping task lets its in-flight requests (long streams) finish. */
+export interface FargateDrain {
+  /** The target group keeps in-flight requests running, sending no new ones, this long before ECS stops the task. */
+  readonly deregistrationDelaySeconds: number;
+  /** Seconds between SIGTERM and SIGKILL; the server drains for all but a few of them. */
+  readonly stopTimeoutSeconds: number;
 }
 
 export interface FargateSizing {
@@ -52,6 +90,7 @@ export interface FargateSizing {
   readonly memory: number;
   readonly desiredCount: number;
   readonly maxCount: number;
+  readonly drain: FargateDrain;
 }
 
 /** Managed API keys (the admin API), kept in the state table. */
@@ -77,6 +116,18 @@ export type ResponseStoreConfig =
       readonly managedKeys: ManagedKeysConfig;
     };
 
+/** The dashboard and alarms the stack creates from the handler's logs and metrics. */
+export interface MonitoringConfig {
+  /** Create the dashboard and the alarms. */
+  readonly enabled: boolean;
+  /** CloudWatch namespace of the handler's metrics (METRICS_NAMESPACE): one per stack, so dashboards do not mix. */
+  readonly namespace: string;
+  /** Subscribe this address to a new alarm topic. */
+  readonly alarmEmail?: string;
+  /** Send alarms to this existing SNS topic. */
+  readonly alarmTopicArn?: string;
+}
+
 /** What every target shares. */
 export interface CommonConfig {
   readonly stackName: string;
@@ -89,6 +140,9 @@ export interface CommonConfig {
   readonly responseStore: ResponseStoreConfig;
   /** Run the cdk-nag AwsSolutions checks during synth. */
   readonly nag: boolean;
+  readonly monitoring: MonitoringConfig;
+  /** Cost-allocation tags put on every resource of the stack. */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 /** The VPC and the Application Load Balancer of the load-balanced targets (lambda and fargate). */
@@ -133,20 +187,23 @@ export class ConfigError extends Error {
   }
 }
 
-const NETWORK_KEYS = ['vpcId', 'publicSubnetIds', 'internetGatewayId', 'subnetCidrs', 'natGateways', 'availabilityZones'] as const;
-const ALB_KEYS = ['certificateArn', 'allowedCidrs', 'internal', 'idleTimeout', 'accessLogs'] as const;
-const LAMBDA_KEYS = ['memorySize', 'timeout'] as const;
-const FARGATE_KEYS = ['cpu', 'memory', 'desiredCount', 'maxCount'] as const;
+const NETWORK_KEYS = ['vpcId', 'publicSubnetIds', 'internetGatewayId', 'subnetCidrs', 'natGateways', 'availabilityZones', 'routeTableId', 'privateSubnetIds', 'vpcEndpoints'] as const;
+const ALB_KEYS = ['certificateArn', 'allowedCidrs', 'internal', 'idleTimeout', 'accessLogs', 'domainName', 'hostedZoneId', 'hostedZoneName', 'wafRateLimit'] as const;
+const LAMBDA_KEYS = ['memorySize', 'timeout', 'reservedConcurrency'] as const;
+const FARGATE_KEYS = ['cpu', 'memory', 'desiredCount', 'maxCount', 'deregistrationDelay', 'stopTimeout'] as const;
 const TABLE_KEYS = ['responseTtlDays', 'storePointInTimeRecovery', 'storeRemovalPolicy', 'managedKeys', 'keyCacheSeconds', 'modelPrices'] as const;
 
-/** Every context key the app reads; documented in docs/deploy.md. */
+/** Every context key the app reads; documented in the README's configuration table. */
 export const CONTEXT_KEYS: readonly string[] = [
   'stackName', 'target', 'account', 'region', 'nag', 'logRetentionDays', 'logLevel',
+  // Accepted with every target (scripts pass it regardless); only a load balancer without TLS needs it.
+  'allowPlainHttp',
   ...NETWORK_KEYS, ...ALB_KEYS, ...LAMBDA_KEYS, ...FARGATE_KEYS,
   'apiKeySecretArn', 'apiKeyParamName', 'apiKeyKmsKeyArn',
   'defaultModel', 'defaultEmbeddingModel', 'defaultImageModel', 'defaultRerankModel', 'enableCrossRegionInference', 'enableApplicationInferenceProfiles',
-  'enablePromptCaching', 'modelAllowlist',
+  'enablePromptCaching', 'modelAllowlist', 'marketplaceSubscriptions',
   'responseStore', ...TABLE_KEYS,
+  'monitoring', 'alarmEmail', 'alarmTopicArn', 'tags',
 ];
 
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -177,10 +234,15 @@ const RE = {
   vpcId: /^vpc-[0-9a-f]{8,17}$/,
   subnetId: /^subnet-[0-9a-f]{8,17}$/,
   igwId: /^igw-[0-9a-f]{8,17}$/,
+  routeTableId: /^rtb-[0-9a-f]{8,17}$/,
   secretArn: new RegExp(`^${PARTITION}:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`),
   paramName: /^\/?[A-Za-z0-9_.\-/]{1,2047}$/,
   kmsKeyArn: new RegExp(`^${PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]+$`),
   certificateArn: new RegExp(`^${PARTITION}:acm:[a-z0-9-]+:\\d{12}:certificate/[A-Za-z0-9-]+$`),
+  domainName: /^(?=.{1,254}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/,
+  hostedZoneId: /^Z[A-Z0-9]{1,31}$/,
+  email: /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/,
+  topicArn: new RegExp(`^${PARTITION}:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}$`),
   modelId: /^[A-Za-z0-9:._/-]+$/,
   modelPattern: /^[A-Za-z0-9:._/*?-]+$/,
 };
@@ -209,10 +271,12 @@ export function parseConfig(get: ContextGetter, presentKeys: readonly string[] =
   const logLevel = (r.string('logLevel', /^(debug|info|warn|error|silent)$/i, 'one of DEBUG, INFO, WARN, ERROR, SILENT') ?? 'INFO').toUpperCase();
   const nag = r.bool('nag', true);
   const responseStore = parseResponseStore(r);
+  const monitoring = parseMonitoring(r, stackName);
+  const tags = parseTags(r);
 
   const parts = target && parseTargetParts(r, target, region);
   if (r.issues.length > 0 || !parts) throw new ConfigError(r.issues);
-  return { stackName, account, region, apiKey, models, logRetentionDays, logLevel, responseStore, nag, ...parts };
+  return { stackName, account, region, apiKey, models, logRetentionDays, logLevel, responseStore, nag, monitoring, tags, ...parts };
 }
 
 /**
@@ -249,13 +313,20 @@ function parseLoadBalanced(r: ContextReader, target: Target, region: string | un
   const availabilityZones = parseAvailabilityZones(r, region);
   const network = parseNetwork(r, target, availabilityZones);
   const loadBalancer = parseLoadBalancer(r, region);
+  if (!loadBalancer.internal && network?.kind === 'private-subnets') {
+    r.issue(['internal', 'privateSubnetIds'], 'private subnets without internet access can only hold an internal load balancer: set internal=true');
+  }
+  if (loadBalancer.internal && network?.kind === 'new-vpc') {
+    r.issue(['internal', 'vpcId'], 'an internal load balancer in a new VPC is reachable from nowhere: give vpcId (and its subnets) of the network your clients are in, or drop internal');
+  }
   return { availabilityZones, network, loadBalancer };
 }
 
 function parseLambda(r: ContextReader, target: 'lambda' | 'lambda-url'): LambdaSizing {
   const misplaced = FARGATE_KEYS.filter((k) => r.has(k));
   if (misplaced.length > 0) r.issue(['target', ...misplaced], `these keys size a Fargate service and do not apply to target=${target} (use memorySize and timeout)`);
-  return { memorySize: r.int('memorySize', 1024, 128, 10240), timeoutSeconds: r.int('timeout', 600, 1, 900) };
+  const reservedConcurrency = r.has('reservedConcurrency') ? r.int('reservedConcurrency', 1, 1, 10_000) : undefined;
+  return { memorySize: r.int('memorySize', 1024, 128, 10240), timeoutSeconds: r.int('timeout', 600, 1, 900), ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}) };
 }
 
 function parseApiKey(r: ContextReader, region: string | undefined): ApiKeySource {
@@ -294,6 +365,7 @@ function parseModels(r: ContextReader, region: string | undefined): ModelConfig 
     enableApplicationInferenceProfiles: r.bool('enableApplicationInferenceProfiles', true),
     enablePromptCaching: r.bool('enablePromptCaching', false),
     modelAllowlist: r.list('modelAllowlist', RE.modelPattern, 'a model id or glob pattern') ?? [],
+    marketplaceSubscriptions: r.bool('marketplaceSubscriptions', true),
   };
 }
 
@@ -356,10 +428,17 @@ function parseNetwork(r: ContextReader, target: Target, azs: readonly string[] |
   const internetGatewayId = r.string('internetGatewayId', RE.igwId, 'an internet gateway id such as igw-0123456789abcdef0');
   const subnetCidrs = r.list('subnetCidrs');
   const natGateways = r.int('natGateways', 0, 0, 3);
+  const routeTableId = r.string('routeTableId', RE.routeTableId, 'a route table id such as rtb-0123456789abcdef0');
+  const privateSubnetIds = r.list('privateSubnetIds', RE.subnetId, 'a subnet id such as subnet-0123456789abcdef0');
+  const endpoints = r.bool('vpcEndpoints', true);
   const given = (k: string) => r.has(k);
+  if (given('routeTableId') && !given('subnetCidrs') && !given('privateSubnetIds')) {
+    r.issue(['routeTableId', 'subnetCidrs', 'privateSubnetIds'], 'routeTableId is the route table of new subnets (subnetCidrs) or of private subnets (privateSubnetIds); existing public subnets keep theirs');
+  }
+  if (given('vpcEndpoints') && !given('privateSubnetIds')) r.issue(['vpcEndpoints', 'privateSubnetIds'], 'VPC endpoints are created for private subnets (privateSubnetIds) only');
 
   if (!given('vpcId')) {
-    const orphans = ['publicSubnetIds', 'internetGatewayId', 'subnetCidrs'].filter(given);
+    const orphans = ['publicSubnetIds', 'internetGatewayId', 'subnetCidrs', 'privateSubnetIds'].filter(given);
     if (orphans.length > 0) r.issue([...orphans, 'vpcId'], 'these keys describe an existing VPC: give vpcId too');
     if (given('natGateways') && target !== 'fargate') r.issue(['natGateways', 'target'], 'NAT gateways only serve Fargate tasks; the Lambda function runs outside the VPC');
     if (azs && natGateways > azs.length) r.issue(['natGateways', 'availabilityZones'], 'at most one NAT gateway per Availability Zone');
@@ -368,6 +447,20 @@ function parseNetwork(r: ContextReader, target: Target, azs: readonly string[] |
   }
 
   if (given('natGateways')) r.issue(['natGateways', 'vpcId'], 'natGateways only applies to a new VPC (the existing VPC keeps its own routing)');
+  if (given('privateSubnetIds')) {
+    const others = ['publicSubnetIds', 'internetGatewayId', 'subnetCidrs'].filter(given);
+    if (others.length > 0) {
+      r.issue(['privateSubnetIds', ...others], 'private subnets without internet access are a network shape of their own: do not combine them with public subnets');
+      return undefined;
+    }
+    if (privateSubnetIds && privateSubnetIds.length < 2) r.issue('privateSubnetIds', 'a load balancer needs subnets in at least two Availability Zones');
+    if (privateSubnetIds && azs && azs.length !== privateSubnetIds.length) r.issue(['availabilityZones', 'privateSubnetIds'], 'give one Availability Zone per subnet, in the same order');
+    // Image layers come from S3 and stored responses go to DynamoDB: both only through gateway endpoints.
+    if (target === 'fargate' && endpoints && !given('routeTableId')) {
+      r.issue(['routeTableId', 'privateSubnetIds'], 'Fargate tasks in private subnets pull image layers from S3 through a gateway endpoint, which needs the subnets\' route table: give routeTableId (or vpcEndpoints=false if the VPC already has its endpoints)');
+    }
+    return vpcId && privateSubnetIds ? { kind: 'private-subnets', vpcId, privateSubnetIds, endpoints, ...(routeTableId ? { routeTableId } : {}) } : undefined;
+  }
   const bySubnets = given('publicSubnetIds');
   const byCidrs = given('internetGatewayId') || given('subnetCidrs');
   if (bySubnets && byCidrs) {
@@ -394,7 +487,7 @@ function parseNetwork(r: ContextReader, target: Target, azs: readonly string[] |
     if (subnetCidrs.length < 2) r.issue('subnetCidrs', 'a load balancer needs subnets in at least two Availability Zones');
     if (azs && azs.length !== subnetCidrs.length) r.issue(['availabilityZones', 'subnetCidrs'], 'give one Availability Zone per CIDR block, in the same order');
   }
-  return vpcId && internetGatewayId && subnetCidrs ? { kind: 'new-subnets', vpcId, internetGatewayId, subnetCidrs } : undefined;
+  return vpcId && internetGatewayId && subnetCidrs ? { kind: 'new-subnets', vpcId, internetGatewayId, subnetCidrs, ...(routeTableId ? { routeTableId } : {}) } : undefined;
 }
 
 function parseLoadBalancer(r: ContextReader, region: string | undefined): LoadBalancerConfig {
@@ -406,10 +499,41 @@ function parseLoadBalancer(r: ContextReader, region: string | undefined): LoadBa
   if (region && certificateArn && certificateArn.split(':')[3] !== region) {
     r.issue(['certificateArn', 'region'], `the certificate is in ${certificateArn.split(':')[3]} but the load balancer deploys to ${region}`);
   }
+  const domain = parseDomain(r);
+  if (certificateArn && domain) r.issue(['certificateArn', 'domainName'], 'give an existing certificate or a domain name to certify, not both');
+  const internal = r.bool('internal', false);
+  const allowPlainHttp = r.bool('allowPlainHttp', false);
+  if (!internal && !certificateArn && !domain && !allowPlainHttp) {
+    r.issue(
+      ['certificateArn', 'domainName', 'allowPlainHttp'],
+      'an internet-facing load balancer without TLS would carry the API key and every prompt in clear text. Give certificateArn (an ACM certificate in the stack\'s Region), ' +
+        'or domainName with hostedZoneId and hostedZoneName (a Route 53 zone: the stack creates a DNS-validated certificate and the alias record), ' +
+        'or use target=lambda-url (HTTPS out of the box). To deploy plain HTTP anyway, set allowPlainHttp=true',
+    );
+  }
   const accessLogs = r.bool('accessLogs', false);
   // The log-delivery principal of the bucket policy differs per Region, so it must be known at synth.
   if (accessLogs && !region) r.issue(['accessLogs', 'region'], 'access logs need the Region at synth time: add -c region=<your region>');
-  return { certificateArn, allowedCidrs, internal: r.bool('internal', false), idleTimeoutSeconds: r.int('idleTimeout', 900, 1, 4000), accessLogs };
+  // AWS WAF accepts rate limits from 10 to 2,000,000,000 requests per evaluation window (5 minutes here).
+  const wafRateLimit = r.has('wafRateLimit') ? r.int('wafRateLimit', 100, 10, 2_000_000_000) : undefined;
+  return { certificateArn, domain, allowPlainHttp, allowedCidrs, internal, idleTimeoutSeconds: r.int('idleTimeout', 900, 1, 4000), accessLogs, ...(wafRateLimit !== undefined ? { wafRateLimit } : {}) };
+}
+
+function parseDomain(r: ContextReader): DomainConfig | undefined {
+  const domainName = r.string('domainName', RE.domainName, 'a lower-case DNS name such as gateway.example.com')?.replace(/\.$/, '');
+  const hostedZoneId = r.string('hostedZoneId', RE.hostedZoneId, 'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ');
+  const hostedZoneName = r.string('hostedZoneName', RE.domainName, 'a lower-case DNS name such as example.com')?.replace(/\.$/, '');
+  const keys = ['domainName', 'hostedZoneId', 'hostedZoneName'] as const;
+  const given = keys.filter((k) => r.has(k));
+  if (given.length === 0) return undefined;
+  if (given.length < keys.length) {
+    r.issue([...keys], 'the stack certifies domainName and points it at the load balancer in the Route 53 zone hostedZoneId, named hostedZoneName: give all three');
+    return undefined;
+  }
+  if (domainName && hostedZoneName && domainName !== hostedZoneName && !domainName.endsWith(`.${hostedZoneName}`)) {
+    r.issue(['domainName', 'hostedZoneName'], `${domainName} is not in the zone ${hostedZoneName}`);
+  }
+  return domainName && hostedZoneId && hostedZoneName ? { domainName, hostedZoneId, hostedZoneName } : undefined;
 }
 
 function parseFargate(r: ContextReader): FargateSizing {
@@ -421,5 +545,47 @@ function parseFargate(r: ContextReader): FargateSizing {
   const desiredCount = r.int('desiredCount', 1, 1, 100);
   const maxCount = r.int('maxCount', Math.max(4, desiredCount), 1, 100);
   if (maxCount < desiredCount) r.issue(['desiredCount', 'maxCount'], `maxCount (${maxCount}) must be at least desiredCount (${desiredCount})`);
-  return { cpu, memory, desiredCount, maxCount };
+  // Fargate allows at most 120 s between SIGTERM and SIGKILL; the draining before it is the target group's.
+  const drain = { deregistrationDelaySeconds: r.int('deregistrationDelay', 300, 0, 3600), stopTimeoutSeconds: r.int('stopTimeout', 120, 10, 120) };
+  return { cpu, memory, desiredCount, maxCount, drain };
+}
+
+function parseMonitoring(r: ContextReader, stackName: string): MonitoringConfig {
+  const enabled = r.bool('monitoring', true);
+  const alarmEmail = r.string('alarmEmail', RE.email, 'an e-mail address');
+  const alarmTopicArn = r.string('alarmTopicArn', RE.topicArn, 'an SNS topic ARN');
+  if (!enabled && (r.has('alarmEmail') || r.has('alarmTopicArn'))) r.issue(['monitoring', 'alarmEmail', 'alarmTopicArn'], 'monitoring=false creates no alarms to send');
+  return { enabled, namespace: `BedrockOpenAIGateway/${stackName}`, alarmEmail, alarmTopicArn };
+}
+
+/**
+ * Cost-allocation tags, as a JSON object ({"team":"ml","costCenter":"1234"}) or "key=value,key=value".
+ * AWS tag keys and values are at most 128 and 256 characters; keys starting with "aws:" are reserved.
+ */
+function parseTags(r: ContextReader): Record<string, string> {
+  const raw = r.raw('tags');
+  if (raw === undefined) return {};
+  let pairs: [string, unknown][];
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) pairs = Object.entries(raw);
+  else if (typeof raw === 'string' && raw.trim().startsWith('{')) {
+    try {
+      pairs = Object.entries(JSON.parse(raw) as Record<string, unknown>);
+    } catch {
+      r.issue('tags', 'is not valid JSON');
+      return {};
+    }
+  } else if (typeof raw === 'string') pairs = raw.split(',').filter((p) => p.trim() !== '').map((p) => [p.split('=')[0].trim(), p.includes('=') ? p.slice(p.indexOf('=') + 1).trim() : undefined]);
+  else {
+    r.issue('tags', 'expected a JSON object or key=value pairs separated by commas');
+    return {};
+  }
+  const tags: Record<string, string> = {};
+  for (const [key, v] of pairs) {
+    if (typeof v !== 'string' || v.length > 256 || key.length === 0 || key.length > 128 || key.toLowerCase().startsWith('aws:') || !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(key + v)) {
+      r.issue('tags', `${JSON.stringify(key)}=${JSON.stringify(v)} is not a valid AWS tag (key 1-128 characters, not aws:..., value up to 256, letters, digits, spaces and _.:/=+-@)`);
+      continue;
+    }
+    tags[key] = v;
+  }
+  return tags;
 }

@@ -8,9 +8,9 @@ export const API_ROUTE_PREFIX = '/api/v1';
 export type HandlerEnvironment = { readonly [K in EnvName]?: string };
 
 /**
- * Handler settings shared by every target. The API key location is added by the target, because Fargate
- * injects the key itself while the Lambda targets read it at run time. `stateTableName` is the table the
- * stack created when the config stores responses in DynamoDB.
+ * Handler settings shared by every target. The API key location comes from the ApiKey construct and is
+ * added beside these by the stack. `stateTableName` is the table the stack created when the config stores
+ * responses in DynamoDB.
  */
 export function handlerEnvironment(config: GatewayConfig, stateTableName?: string): HandlerEnvironment {
   const { models, responseStore } = config;
@@ -23,6 +23,8 @@ export function handlerEnvironment(config: GatewayConfig, stateTableName?: strin
     [ENV.ENABLE_CROSS_REGION_INFERENCE]: String(models.enableCrossRegionInference),
     [ENV.ENABLE_APPLICATION_INFERENCE_PROFILES]: String(models.enableApplicationInferenceProfiles),
     [ENV.ENABLE_PROMPT_CACHING]: String(models.enablePromptCaching),
+    // One namespace per stack, so that its dashboard and alarms only show its own traffic.
+    [ENV.METRICS_NAMESPACE]: config.monitoring.namespace,
     ...(models.defaultModel ? { [ENV.DEFAULT_MODEL]: models.defaultModel } : {}),
     ...(models.defaultEmbeddingModel ? { [ENV.DEFAULT_EMBEDDING_MODEL]: models.defaultEmbeddingModel } : {}),
     ...(models.defaultImageModel ? { [ENV.DEFAULT_IMAGE_MODEL]: models.defaultImageModel } : {}),

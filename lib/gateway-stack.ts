@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { GatewayConfig, LoadBalancedConfig } from './config';
@@ -9,8 +9,10 @@ import { FunctionUrlTarget } from './constructs/function-url';
 import type { GatewayTarget } from './constructs/gateway-target';
 import { LambdaTarget } from './constructs/lambda-target';
 import { LoadBalancer } from './constructs/load-balancer';
+import { Monitoring } from './constructs/monitoring';
 import { Network } from './constructs/network';
 import { StateTable } from './constructs/state-table';
+import { RateLimitWaf } from './constructs/waf';
 import { API_ROUTE_PREFIX, handlerEnvironment } from './environment';
 
 export interface GatewayStackProps extends StackProps {
@@ -42,9 +44,30 @@ export class GatewayStack extends Stack {
     this.target = target;
 
     // What the handler calls at run time, granted once to the role of whichever target runs it.
-    new BedrockAccess(this, 'BedrockAccess', { role: target.role, applicationInferenceProfiles: config.models.enableApplicationInferenceProfiles });
-    if (target.readsApiKey) apiKey.grantRead(target.role);
+    new BedrockAccess(this, 'BedrockAccess', {
+      role: target.role,
+      applicationInferenceProfiles: config.models.enableApplicationInferenceProfiles,
+      marketplaceSubscriptions: config.models.marketplaceSubscriptions,
+    });
+    // Every target reads the key at run time (all documented formats; a rotated key without a redeploy).
+    apiKey.grantRead(target.role);
     this.stateTable?.grantResponseStore(target.role, { managedKeys: store.kind === 'dynamodb' && store.managedKeys.enabled });
+
+    if (config.monitoring.enabled) {
+      const monitoring = new Monitoring(this, 'Monitoring', {
+        logGroup: target.logGroup,
+        namespace: config.monitoring.namespace,
+        dashboardName: `${this.stackName}-gateway`,
+        alarmEmail: config.monitoring.alarmEmail,
+        alarmTopicArn: config.monitoring.alarmTopicArn,
+      });
+      new CfnOutput(this, 'DashboardUrl', {
+        value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${monitoring.dashboard.dashboardName}`,
+        description: 'CloudWatch dashboard of the gateway',
+      });
+    }
+    // Cost-allocation tags on every resource (activate them once in the Billing console to see them in Cost Explorer).
+    for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
 
     new CfnOutput(this, 'ApiBaseUrl', { value: baseUrl, description: 'OpenAI base URL: point clients (base_url / OPENAI_BASE_URL) here' });
     new CfnOutput(this, 'Target', { value: config.target, description: 'Serving target (context key "target")' });
@@ -77,9 +100,12 @@ export class GatewayStack extends Stack {
           listener: lb.listener,
           sizing: config.fargate,
           environment,
-          apiKeySecret: apiKey.ecsSecret,
+          apiKeyEnvironment: apiKey.environment,
+          idleTimeoutSeconds: config.loadBalancer.idleTimeoutSeconds,
+          drain: config.fargate.drain,
           logRetention,
         });
+        network.addEndpoints(target.service, config.apiKey.kind === 'parameter' ? 'ssm' : 'secretsmanager');
         return { target, baseUrl: `${lb.origin}${API_ROUTE_PREFIX}` };
       }
     }
@@ -88,6 +114,7 @@ export class GatewayStack extends Stack {
   private addLoadBalancer(config: LoadBalancedConfig, logRetention: logs.RetentionDays): { network: Network; lb: LoadBalancer } {
     const network = new Network(this, 'Network', { network: config.network, availabilityZones: config.availabilityZones, logRetention });
     const lb = new LoadBalancer(this, 'LoadBalancer', { vpc: network.vpc, subnets: network.publicSubnets, ...config.loadBalancer });
+    if (config.loadBalancer.wafRateLimit !== undefined) new RateLimitWaf(this, 'Waf', { loadBalancer: lb.alb, requestsPer5Minutes: config.loadBalancer.wafRateLimit });
     return { network, lb };
   }
 

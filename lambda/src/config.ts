@@ -129,6 +129,8 @@ const envSchema = z.object({
   [ENV.MAX_BODY_BYTES]: int(20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
   [ENV.UPSTREAM_TIMEOUT_MS]: int(300_000, 1_000, 3_600_000),
   [ENV.SHUTDOWN_GRACE_MS]: int(25_000, 0, 600_000),
+  // Longer than the idle timeout of a load balancer in front (ALB's default is 60 s), or it reuses closed connections.
+  [ENV.KEEP_ALIVE_TIMEOUT_SECONDS]: int(65, 1, 7_200),
   [ENV.ENABLE_CROSS_REGION_INFERENCE]: bool(true),
   [ENV.ENABLE_APPLICATION_INFERENCE_PROFILES]: bool(true),
   [ENV.ENABLE_PROMPT_CACHING]: bool(false),
@@ -210,6 +212,8 @@ export interface GatewayConfig {
   readonly shutdownGraceMs: number;
   /** Node server: the time a request's headers and body may take to arrive (then 408). */
   readonly requestTimeoutMs: number;
+  /** How long the Node server keeps an idle keep-alive connection open; must exceed a load balancer's idle timeout. */
+  readonly keepAliveTimeoutSeconds: number;
   readonly enableCrossRegionInference: boolean;
   readonly enableApplicationInferenceProfiles: boolean;
   readonly enablePromptCaching: boolean;
@@ -319,6 +323,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutSeconds: e.KEEP_ALIVE_TIMEOUT_SECONDS,
     enableCrossRegionInference: e.ENABLE_CROSS_REGION_INFERENCE,
     enableApplicationInferenceProfiles: e.ENABLE_APPLICATION_INFERENCE_PROFILES,
     enablePromptCaching: e.ENABLE_PROMPT_CACHING,

@@ -4,7 +4,7 @@ import type { GatewayConfig } from './config';
 import type { AppLogger } from './log/logger';
 import type { ModelCatalog } from './models/catalog-cache';
 import type { ModelResolver } from './models/resolver';
-import type { SseTransport } from './http/sse';
+import type { SseBudget, SseTransport } from './http/sse';
 import type { ResponseStore } from './store/types';
 import type { ManagedKeys } from './keys/managed-keys';
 import type { DecodedMedia } from './translate/media';
@@ -31,6 +31,8 @@ export interface AppDeps {
   readonly catalog?: ModelCatalog;
   /** How event streams reach the client when the runtime has a faster way than a web stream (the Node server). */
   readonly sseTransport?: SseTransport;
+  /** A size cap on event streams, for a runtime whose platform limits the whole response (ALB → Lambda). */
+  readonly sseBudget?: SseBudget;
   /** Stored Responses (`store`, `previous_response_id`, `item_reference`); absent when RESPONSE_STORE=none. */
   readonly store?: ResponseStore;
   /** Managed API keys, their limits and usage (the admin API); absent without a state store or with MANAGED_KEYS=false. */

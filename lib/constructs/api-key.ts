@@ -1,5 +1,4 @@
 import { Aws, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -26,8 +25,6 @@ export class ApiKey extends Construct {
   readonly parameterName?: string;
   /** Environment variables telling the handler where to read the key at run time. */
   readonly environment: HandlerEnvironment;
-  /** The key injected into a container as an ECS secret, so the task role needs no read access. */
-  readonly ecsSecret: ecs.Secret;
   /** AWS CLI command that prints the key. */
   readonly readCommand: string;
 
@@ -57,12 +54,9 @@ export class ApiKey extends Construct {
       this.environment = { [ENV.API_KEY_SECRET_ARN]: arn };
       this.readCommand = `aws secretsmanager get-secret-value --region ${region} --secret-id ${arn} --query SecretString --output text`;
     }
-
-    const grantEcs = (grantee: iam.IGrantable) => this.grant(grantee, this.service === 'ssm' ? 'ssm:GetParameters' : 'secretsmanager:GetSecretValue');
-    this.ecsSecret = new KeySecret(this.service === 'ssm' ? this.resourceArn : `${this.secretArn}:${API_KEY_FIELD}::`, this.service !== 'ssm', grantEcs);
   }
 
-  /** Lets the handler read the key at run time (Lambda targets). */
+  /** Lets the handler read the key at run time (every target). */
   grantRead(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, this.service === 'ssm' ? 'ssm:GetParameter' : 'secretsmanager:GetSecretValue');
   }
@@ -98,20 +92,5 @@ export class ApiKey extends Construct {
         'The key is a static bearer token shared with API clients; an automatic rotation would lock every client out without notice. Operators rotate it deliberately with put-secret-value.',
     });
     return secret;
-  }
-}
-
-/** An ECS secret whose read grant is exactly one action on one resource. */
-class KeySecret extends ecs.Secret {
-  constructor(
-    readonly arn: string,
-    readonly hasField: boolean,
-    private readonly grantTo: (grantee: iam.IGrantable) => iam.Grant,
-  ) {
-    super();
-  }
-
-  grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.grantTo(grantee);
   }
 }

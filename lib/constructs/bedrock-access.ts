@@ -10,6 +10,13 @@ export interface BedrockAccessProps {
    * @default true
    */
   readonly applicationInferenceProfiles?: boolean;
+  /**
+   * Let the role subscribe to a third-party model in AWS Marketplace. Bedrock subscribes the account on the
+   * first call to such a model (Anthropic, Meta, Mistral, Cohere, ...) with the caller's permissions; without
+   * them that first call, and every call after it, is refused until someone with them invokes the model.
+   * @default true
+   */
+  readonly marketplaceSubscriptions?: boolean;
 }
 
 /**
@@ -19,6 +26,8 @@ export interface BedrockAccessProps {
  */
 export class BedrockAccess extends Construct {
   readonly policy: iam.Policy;
+  /** The Marketplace subscription permissions; absent when turned off. */
+  readonly marketplacePolicy?: iam.Policy;
 
   constructor(scope: Construct, id: string, props: BedrockAccessProps) {
     super(scope, id);
@@ -53,6 +62,21 @@ export class BedrockAccess extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'bedrock:ListFoundationModels and bedrock:ListInferenceProfiles support no resource-level permissions; "*" is the only accepted resource.',
     });
+
+    if (props.marketplaceSubscriptions ?? true) {
+      // The two actions Bedrock's automatic model access needs; no Unsubscribe, which the gateway never calls.
+      this.marketplacePolicy = new iam.Policy(this, 'MarketplacePolicy', {
+        statements: [
+          new iam.PolicyStatement({ sid: 'MarketplaceModelAccess', actions: ['aws-marketplace:Subscribe', 'aws-marketplace:ViewSubscriptions'], resources: ['*'] }),
+        ],
+      });
+      this.marketplacePolicy.attachToRole(props.role);
+      Validations.of(this.marketplacePolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'AWS Marketplace subscription actions have no resource-level permissions; Bedrock needs them the first time the account invokes a third-party model. Turn off with -c marketplaceSubscriptions=false once the models are subscribed.',
+      });
+    }
   }
 }
 

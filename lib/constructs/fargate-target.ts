@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { IgnoreMode } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambda/src/env-names';
-import type { FargateSizing } from '../config';
+import type { FargateDrain, FargateSizing } from '../config';
 import type { HandlerEnvironment } from '../environment';
 import { REPO_ROOT } from './gateway-function';
 import type { GatewayTarget } from './gateway-target';
@@ -37,8 +37,12 @@ export interface FargateTargetProps {
   readonly sizing: FargateSizing;
   /** Environment for the server (models, flags). */
   readonly environment: HandlerEnvironment;
-  /** The API key, injected as the API_KEY environment variable at task start. */
-  readonly apiKeySecret: ecs.Secret;
+  /** Where the server reads the API key at run time (API_KEY_SECRET_ARN or API_KEY_PARAM_NAME), as on Lambda. */
+  readonly apiKeyEnvironment: HandlerEnvironment;
+  /** The load balancer's idle timeout: the server keeps idle connections open longer. */
+  readonly idleTimeoutSeconds: number;
+  /** How long a stopping task keeps serving its in-flight requests. */
+  readonly drain: FargateDrain;
   /**
    * Log retention.
    * @default logs.RetentionDays.ONE_MONTH
@@ -51,6 +55,22 @@ export interface FargateTargetProps {
   readonly requestsPerTarget?: number;
 }
 
+/** Seconds past the load balancer's idle timeout that the server keeps an idle connection open. */
+export const KEEP_ALIVE_MARGIN_SECONDS = 5;
+
+/** The server's keep-alive timeout for a load balancer idle timeout: always the longer of the two. */
+export function keepAliveTimeoutSeconds(idleTimeoutSeconds: number): number {
+  return idleTimeoutSeconds + KEEP_ALIVE_MARGIN_SECONDS;
+}
+
+/** Seconds the server leaves itself, out of stopTimeout, to log and exit before ECS sends SIGKILL. */
+const EXIT_MARGIN_SECONDS = 5;
+
+/** The server's drain grace after SIGTERM: all of stopTimeout but the time it needs to exit cleanly. */
+export function shutdownGraceMs(drain: FargateDrain): number {
+  return (drain.stopTimeoutSeconds - EXIT_MARGIN_SECONDS) * 1000;
+}
+
 /** The Node server from the repository's Dockerfile as an arm64 Fargate service behind the load balancer. */
 export class FargateTarget extends Construct implements GatewayTarget {
   readonly service: ecs.FargateService;
@@ -58,8 +78,7 @@ export class FargateTarget extends Construct implements GatewayTarget {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** The task role: what the server's own AWS calls run as. */
   readonly role: iam.IRole;
-  /** ECS injects the key (apiKeySecret) at task start, granting the execution role; the task role never reads it. */
-  readonly readsApiKey = false;
+  readonly logGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: FargateTargetProps) {
     super(scope, id);
@@ -74,13 +93,14 @@ export class FargateTarget extends Construct implements GatewayTarget {
     this.role = this.taskDefinition.taskRole;
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
-      reason: 'The plain environment holds only non-secret settings (model ids, feature flags, port); the API key arrives as an ECS secret.',
+      reason: 'The plain environment holds only non-secret settings (model ids, feature flags, port) and the location of the API key, which the server reads at run time with the task role.',
     });
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    this.logGroup = logGroup;
     this.taskDefinition.addContainer('Gateway', {
       image: ecs.ContainerImage.fromAsset(REPO_ROOT, {
         file: 'Dockerfile',
@@ -89,8 +109,15 @@ export class FargateTarget extends Construct implements GatewayTarget {
         ignoreMode: IgnoreMode.DOCKER,
       }),
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'gateway', logGroup }),
-      environment: { ...props.environment, [ENV.PORT]: String(CONTAINER_PORT) },
-      secrets: { [ENV.API_KEY]: props.apiKeySecret },
+      environment: {
+        ...props.environment,
+        ...props.apiKeyEnvironment,
+        [ENV.PORT]: String(CONTAINER_PORT),
+        // The EMF metric lines the dashboard reads (on by default only in Lambda); awslogs ships them as-is.
+        [ENV.METRICS_ENABLED]: 'true',
+        [ENV.KEEP_ALIVE_TIMEOUT_SECONDS]: String(keepAliveTimeoutSeconds(props.idleTimeoutSeconds)),
+        [ENV.SHUTDOWN_GRACE_MS]: String(shutdownGraceMs(props.drain)),
+      },
       portMappings: [{ containerPort: CONTAINER_PORT }],
       healthCheck: {
         command: ['CMD', 'node', '-e', HEALTH_PROBE],
@@ -100,17 +127,21 @@ export class FargateTarget extends Construct implements GatewayTarget {
         startPeriod: Duration.seconds(15),
       },
       readonlyRootFilesystem: true,
-      // Lets in-flight generations finish after the load balancer stops sending new requests.
-      stopTimeout: Duration.seconds(120),
+      // SIGTERM comes after the target group has drained for deregistrationDelay; the server then has this long.
+      stopTimeout: Duration.seconds(props.drain.stopTimeoutSeconds),
     });
 
-    // Tasks only call AWS APIs over HTTPS (Bedrock, ECR, CloudWatch Logs); DNS goes to the VPC resolver.
+    // Tasks call AWS APIs and fetch https image URLs over 443, and http image URLs over 80. The VPC's own
+    // resolver is not subject to security groups, but a VPC whose DHCP options name other DNS servers is.
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Bedrock gateway tasks',
       allowAllOutbound: false,
     });
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs over HTTPS');
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs and https image URLs');
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'http image URLs');
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.udp(53), 'DNS servers set by the VPC DHCP options');
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(53), 'DNS servers set by the VPC DHCP options (TCP)');
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster,
@@ -130,7 +161,8 @@ export class FargateTarget extends Construct implements GatewayTarget {
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [this.service],
       healthCheck: { path: '/health', healthyHttpCodes: '200', interval: Duration.seconds(15), healthyThresholdCount: 2 },
-      deregistrationDelay: Duration.seconds(60),
+      // In-flight streams keep running while the target drains; only after this does ECS send SIGTERM.
+      deregistrationDelay: Duration.seconds(props.drain.deregistrationDelaySeconds),
     });
 
     const scaling = this.service.autoScaleTaskCount({ minCapacity: sizing.desiredCount, maxCapacity: sizing.maxCount });

@@ -1,5 +1,6 @@
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { GatewayFunction, GatewayFunctionProps } from './gateway-function';
 import type { GatewayTarget } from './gateway-target';
@@ -15,13 +16,13 @@ export class FunctionUrlTarget extends Construct implements GatewayTarget {
   readonly functionUrl: lambda.FunctionUrl;
   /** The function's role. */
   readonly role: iam.IRole;
-  /** The handler reads the key at run time from the location in its environment. */
-  readonly readsApiKey = true;
+  readonly logGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: FunctionUrlTargetProps) {
     super(scope, id);
     this.gateway = new GatewayFunction(this, 'Gateway', { ...props, entry: 'lambda/src/runtime/lambda/stream.ts' });
     this.role = this.gateway.role;
+    this.logGroup = this.gateway.logGroup;
     this.functionUrl = this.gateway.function.addFunctionUrl({
       authType: lambda.FunctionUrlAuthType.NONE,
       invokeMode: lambda.InvokeMode.RESPONSE_STREAM,

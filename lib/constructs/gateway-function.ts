@@ -37,6 +37,11 @@ export interface GatewayFunctionProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Concurrent executions reserved for (and at most run by) the function.
+   * @default - none: the account's unreserved concurrency
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -69,6 +74,7 @@ export class GatewayFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout: Duration.seconds(props.timeoutSeconds ?? 600),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
       description: 'OpenAI-compatible API gateway for Amazon Bedrock',

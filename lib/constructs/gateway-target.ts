@@ -1,8 +1,10 @@
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 
 /**
  * What the stack needs from whichever target serves the gateway (LambdaTarget, FunctionUrlTarget,
- * FargateTarget), so that each run-time permission is granted once, in the stack, for every target.
+ * FargateTarget), so that each run-time permission is granted once, in the stack, for every target. Every target's
+ * code reads the API key itself at run time, so the role is also what reads the key.
  */
 export interface GatewayTarget {
   /**
@@ -10,10 +12,6 @@ export interface GatewayTarget {
    * handler calls at run time, e.g. `table.grantReadWriteData(target.role)`.
    */
   readonly role: iam.IRole;
-  /**
-   * True when the handler reads the API key itself at run time, so `role` needs read access to it (the
-   * Lambda targets). False when the platform injects the key before the code starts (Fargate: ECS reads it
-   * with the task's execution role, and the task role gets no access).
-   */
-  readonly readsApiKey: boolean;
+  /** Where the gateway code logs (its access log and its EMF metrics): what the monitoring reads. */
+  readonly logGroup: logs.ILogGroup;
 }

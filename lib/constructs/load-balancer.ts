@@ -1,8 +1,12 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { DomainConfig } from '../config';
 
 export interface LoadBalancerProps {
   readonly vpc: ec2.IVpc;
@@ -13,6 +17,12 @@ export interface LoadBalancerProps {
    * @default - plain HTTP on port 80
    */
   readonly certificateArn?: string;
+  /**
+   * A name in a Route 53 hosted zone: the construct creates its ACM certificate (validated through DNS records
+   * in that zone) and an alias record pointing the name at the load balancer.
+   * @default - none
+   */
+  readonly domain?: DomainConfig;
   /**
    * Client CIDR blocks allowed to connect.
    * @default ['0.0.0.0/0']
@@ -53,7 +63,13 @@ export class LoadBalancer extends Construct {
       // Egress to the targets is added by the target group wiring; nothing else is needed.
       allowAllOutbound: false,
     });
-    const ports = props.certificateArn ? [80, 443] : [80];
+    const zone = props.domain && route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.domain.hostedZoneId, zoneName: props.domain.hostedZoneName });
+    const certificateArn =
+      props.certificateArn ??
+      (props.domain && zone
+        ? new acm.Certificate(this, 'Certificate', { domainName: props.domain.domainName, validation: acm.CertificateValidation.fromDns(zone) }).certificateArn
+        : undefined);
+    const ports = certificateArn ? [80, 443] : [80];
     for (const cidr of allowedCidrs) {
       for (const port of ports) securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(port), `API clients (${cidr})`);
     }
@@ -98,11 +114,12 @@ export class LoadBalancer extends Construct {
       });
     }
 
-    if (props.certificateArn) {
+    if (certificateArn) {
       this.listener = this.alb.addListener('Https', {
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
+        certificates: [elbv2.ListenerCertificate.fromArn(certificateArn)],
+        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
         open: false,
       });
       this.alb.addListener('HttpRedirect', {
@@ -114,6 +131,9 @@ export class LoadBalancer extends Construct {
     } else {
       this.listener = this.alb.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP, open: false });
     }
-    this.origin = `${props.certificateArn ? 'https' : 'http'}://${this.alb.loadBalancerDnsName}`;
+    if (props.domain && zone) {
+      new route53.ARecord(this, 'Alias', { zone, recordName: props.domain.domainName, target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.alb)) });
+    }
+    this.origin = `${certificateArn ? 'https' : 'http'}://${props.domain?.domainName ?? this.alb.loadBalancerDnsName}`;
   }
 }

@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { renderArn, resourceOfType, synth } from './synth';
+import { PLAIN_HTTP, renderArn, resourceOfType, synth } from './synth';
 
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gateway/api-key-AbC123';
 const PARTIAL_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gateway/api-key';
@@ -21,7 +21,7 @@ function functionEnv(t: Template): Record<string, unknown> {
 
 describe('API key from an existing Secrets Manager secret', () => {
   it('reads exactly that secret, creates none, and outputs how to read it', () => {
-    const t = synth({ apiKeySecretArn: SECRET }).template;
+    const t = synth({ ...PLAIN_HTTP, apiKeySecretArn: SECRET }).template;
     t.resourceCountIs('AWS::SecretsManager::Secret', 0);
     expect(functionEnv(t).API_KEY_SECRET_ARN).toBe(SECRET);
     expect(keyStatements(t)).toEqual([{ action: 'secretsmanager:GetSecretValue', resource: SECRET }]);
@@ -30,7 +30,7 @@ describe('API key from an existing Secrets Manager secret', () => {
   });
 
   it('matches the random suffix of a partial ARN and decrypts a customer managed key only via Secrets Manager', () => {
-    const t = synth({ apiKeySecretArn: PARTIAL_SECRET, apiKeyKmsKeyArn: KMS }).template;
+    const t = synth({ ...PLAIN_HTTP, apiKeySecretArn: PARTIAL_SECRET, apiKeyKmsKeyArn: KMS }).template;
     expect(keyStatements(t)).toEqual([
       { action: 'secretsmanager:GetSecretValue', resource: `${PARTIAL_SECRET}-??????` },
       { action: 'kms:Decrypt', resource: KMS, viaService: 'secretsmanager.${AWS::Region}.${AWS::URLSuffix}' },
@@ -53,16 +53,18 @@ describe('API key from an SSM SecureString parameter', () => {
   });
 
   it('grants no KMS permission when the parameter uses the AWS managed key', () => {
-    const t = synth({ apiKeyParamName: 'gateway-api-key' }).template;
+    const t = synth({ ...PLAIN_HTTP, apiKeyParamName: 'gateway-api-key' }).template;
     expect(keyStatements(t)).toEqual([{ action: 'ssm:GetParameter', resource: 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/gateway-api-key' }]);
   });
 });
 
 describe('API key on Fargate from an existing secret', () => {
-  it('injects the api_key JSON field and gives the task role no secret access', () => {
-    const t = synth({ target: 'fargate', apiKeySecretArn: SECRET }).template;
-    t.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Secrets: [{ Name: 'API_KEY', ValueFrom: `${SECRET}:api_key::` }] })] });
+  it('names the secret to the server and lets only the task role read it (every secret format works, rotation needs no redeploy)', () => {
+    const t = synth({ ...PLAIN_HTTP, target: 'fargate', apiKeySecretArn: SECRET }).template;
+    const container = resourceOfType(t, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0];
+    expect(container.Secrets).toBeUndefined();
+    expect(container.Environment).toEqual(expect.arrayContaining([{ Name: 'API_KEY_SECRET_ARN', Value: SECRET }]));
     const readers = Object.entries(t.findResources('AWS::IAM::Policy')).filter(([, p]) => JSON.stringify(p).includes('secretsmanager:'));
-    expect(readers.map(([id]) => id)).toEqual([expect.stringMatching(/^FargateTaskExecutionRoleDefaultPolicy/)]);
+    expect(readers.map(([, p]) => p.Properties.Roles)).toEqual([[{ Ref: expect.stringMatching(/^FargateTaskTaskRole/) }]]);
   });
 });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { startEmulator, type Emulator } from '../../emulator';
-import { synth } from './synth';
+import { PLAIN_HTTP, synth } from './synth';
 
 const { LAZY_MODULES, lazyOutfile } = require('../../scripts/lazy-modules.cjs') as { LAZY_MODULES: string[]; lazyOutfile(spec: string): string };
 
@@ -26,7 +26,7 @@ function bundledCode(context: Record<string, unknown>): { code: string; dir: str
 
 describe('esbuild bundling (local, no Docker)', () => {
   it('bundles each entry into one minified file with a source map and the AWS SDK inside', () => {
-    const alb = bundledCode({});
+    const alb = bundledCode(PLAIN_HTTP);
     const url = bundledCode({ target: 'lambda-url' });
     for (const { code, dir } of [alb, url]) {
       // Minified: unminified esbuild output averages well under 100 characters a line.
@@ -70,7 +70,7 @@ describe('lazily loaded modules', () => {
   });
 
   it('each loads on its own, as import() does from beside the bundle, with the exports used', async () => {
-    const { dir } = bundledCode({});
+    const { dir } = bundledCode(PLAIN_HTTP);
     // A fresh process importing from the bundle's folder (outside the repository): what the handler does.
     const script = `Promise.all(${JSON.stringify(LAZY_MODULES)}.map((m) => import(m).then((mod) => [m, Object.keys(mod)]))).then((r) => process.stdout.write(JSON.stringify(Object.fromEntries(r))))`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, timeout: 30_000 });
@@ -99,7 +99,7 @@ describe('the bundled handler, run as Lambda runs it', () => {
   });
 
   it('loads a lazily shipped credential provider from beside the bundle and signs with its keys', async () => {
-    const { dir } = bundledCode({});
+    const { dir } = bundledCode(PLAIN_HTTP);
     // Outside the repository, so Node cannot fall back to the repository's node_modules.
     expect(path.relative(path.join(__dirname, '..', '..'), dir).startsWith('..')).toBe(true);
     const event = {

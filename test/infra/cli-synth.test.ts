@@ -38,7 +38,8 @@ describe('npx cdk synth (the pinned CLI, offline)', () => {
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it('synthesizes the default and the fargate variants', async () => {
-    const [lambda, fargate] = await Promise.all([cdkSynth([]), cdkSynth(['-c', 'target=fargate'])]);
+    const cert = 'certificateArn=arn:aws:acm:us-east-1:123456789012:certificate/0f2c1b9e-1111-2222-3333-444455556666';
+    const [lambda, fargate] = await Promise.all([cdkSynth(['-c', 'allowPlainHttp=true']), cdkSynth(['-c', 'target=fargate', '-c', cert])]);
     dirs.push(lambda.dir, fargate.dir);
     for (const [result, target] of [[lambda, 'lambda'], [fargate, 'fargate']] as const) {
       expect({ code: result.code, out: result.code === 0 ? '' : result.out }).toEqual({ code: 0, out: '' });
@@ -54,5 +55,12 @@ describe('npx cdk synth (the pinned CLI, offline)', () => {
     dirs.push(bad.dir);
     expect(bad.code).not.toBe(0);
     expect(bad.out).toContain('target, memorySize: these keys size a Lambda function');
+  }, 120_000);
+
+  it('refuses the bare default, a public load balancer without TLS, and says how to get TLS', async () => {
+    const plain = await cdkSynth([]);
+    dirs.push(plain.dir);
+    expect(plain.code).not.toBe(0);
+    expect(plain.out).toContain('certificateArn, domainName, allowPlainHttp: an internet-facing load balancer without TLS');
   }, 120_000);
 });

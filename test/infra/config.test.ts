@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, ConfigFor, CONTEXT_KEYS, GatewayConfig, parseConfig, Target } from '../../lib/config';
 
-const parse = (ctx: Record<string, unknown>) => parseConfig((k) => ctx[k], Object.keys(ctx));
+/** Parses as the app does, with nothing added. */
+const parseStrict = (ctx: Record<string, unknown>) => parseConfig((k) => ctx[k], Object.keys(ctx));
+/**
+ * Parses with the plain-HTTP opt-in (allowPlainHttp=true) unless the context sets it, for the tests about
+ * other keys; the safe default itself is tested with parseStrict.
+ */
+const parse = (ctx: Record<string, unknown>) => parseStrict({ allowPlainHttp: 'true', ...ctx });
 
 /** The config as the variant of `target`; fails the test when it is another target's. */
 function variant<T extends Target>(config: GatewayConfig, target: T): ConfigFor<T> {
@@ -11,9 +17,9 @@ function variant<T extends Target>(config: GatewayConfig, target: T): ConfigFor<
 }
 
 /** Parses and returns the problems; fails the test if the context was accepted. */
-function problems(ctx: Record<string, unknown>): readonly string[] {
+function problems(ctx: Record<string, unknown>, parser = parse): readonly string[] {
   try {
-    parse(ctx);
+    parser(ctx);
   } catch (err) {
     if (err instanceof ConfigError) return err.problems;
     throw err;
@@ -22,8 +28,8 @@ function problems(ctx: Record<string, unknown>): readonly string[] {
 }
 
 /** Asserts one problem names exactly these keys and matches the message. */
-function expectProblem(ctx: Record<string, unknown>, keys: string[], message: RegExp): void {
-  const found = problems(ctx);
+function expectProblem(ctx: Record<string, unknown>, keys: string[], message: RegExp, parser = parse): void {
+  const found = problems(ctx, parser);
   const prefix = `${keys.join(', ')}: `;
   const match = found.find((p) => p.startsWith(prefix));
   expect({ found, match: match !== undefined }).toEqual({ found, match: true });
@@ -46,7 +52,7 @@ describe('parseConfig defaults', () => {
       account: undefined,
       region: undefined,
       network: { kind: 'new-vpc', natGateways: 0 },
-      loadBalancer: { allowedCidrs: ['0.0.0.0/0'], internal: false, idleTimeoutSeconds: 900, accessLogs: false, certificateArn: undefined },
+      loadBalancer: { allowedCidrs: ['0.0.0.0/0'], internal: false, idleTimeoutSeconds: 900, accessLogs: false, certificateArn: undefined, domain: undefined, allowPlainHttp: true },
       apiKey: { kind: 'generated' },
       lambda: { memorySize: 1024, timeoutSeconds: 600 },
       logRetentionDays: 30,
@@ -61,6 +67,7 @@ describe('parseConfig defaults', () => {
       enableApplicationInferenceProfiles: true,
       enablePromptCaching: false,
       modelAllowlist: [],
+      marketplaceSubscriptions: true,
     });
   });
 
@@ -71,7 +78,7 @@ describe('parseConfig defaults', () => {
   });
 
   it('sizes Fargate with valid defaults', () => {
-    expect(variant(parse({ target: 'fargate' }), 'fargate').fargate).toEqual({ cpu: 512, memory: 1024, desiredCount: 1, maxCount: 4 });
+    expect(variant(parse({ target: 'fargate' }), 'fargate').fargate).toEqual({ cpu: 512, memory: 1024, desiredCount: 1, maxCount: 4, drain: { deregistrationDelaySeconds: 300, stopTimeoutSeconds: 120 } });
     expect(variant(parse({ target: 'fargate', cpu: '256' }), 'fargate').fargate.memory).toBe(512);
   });
 
@@ -99,8 +106,8 @@ describe('parseConfig defaults', () => {
   });
 
   it('reads strings from -c and JSON types from cdk.json alike', () => {
-    const fromCli = parse({ target: 'fargate', internal: 'true', desiredCount: '2', allowedCidrs: '10.0.0.0/8, 192.168.0.0/16', modelAllowlist: 'anthropic.*,amazon.nova-*' });
-    const fromJson = parse({ target: 'fargate', internal: true, desiredCount: 2, allowedCidrs: ['10.0.0.0/8', '192.168.0.0/16'], modelAllowlist: ['anthropic.*', 'amazon.nova-*'] });
+    const fromCli = parse({ target: 'fargate', internal: 'true', vpcId: VPC, publicSubnetIds: SUBNETS, desiredCount: '2', allowedCidrs: '10.0.0.0/8, 192.168.0.0/16', modelAllowlist: 'anthropic.*,amazon.nova-*' });
+    const fromJson = parse({ target: 'fargate', internal: true, vpcId: VPC, publicSubnetIds: SUBNETS.split(','), desiredCount: 2, allowedCidrs: ['10.0.0.0/8', '192.168.0.0/16'], modelAllowlist: ['anthropic.*', 'amazon.nova-*'] });
     expect(fromCli).toEqual(fromJson);
     expect(variant(fromCli, 'fargate').loadBalancer.allowedCidrs).toEqual(['10.0.0.0/8', '192.168.0.0/16']);
     expect(fromCli.models.modelAllowlist).toEqual(['anthropic.*', 'amazon.nova-*']);
@@ -193,5 +200,94 @@ describe('parseConfig rejects invalid context, naming the keys', () => {
     const found = problems({ target: 'fargate', cpu: 300, apiKeySecretArn: 'x', vpcId: 'vpc-1' });
     expect(found.length).toBeGreaterThanOrEqual(3);
     expect(found.map((p) => p.split(':')[0])).toEqual(expect.arrayContaining(['apiKeySecretArn', 'vpcId', 'cpu']));
+  });
+});
+
+describe('safe by default (issue 16)', () => {
+  const ZONE = { domainName: 'gateway.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' };
+
+  it.each([['lambda'], ['fargate']])('refuses an internet-facing target=%s without TLS, saying how to get TLS', (target) => {
+    expectProblem({ target }, ['certificateArn', 'domainName', 'allowPlainHttp'], /clear text.*certificateArn.*domainName with hostedZoneId and hostedZoneName.*lambda-url.*allowPlainHttp=true/, parseStrict);
+  });
+
+  it.each([
+    ['allowPlainHttp=true', { allowPlainHttp: 'true' }],
+    ['a certificate', { certificateArn: CERT }],
+    ['a domain in a hosted zone', ZONE],
+    ['an internal load balancer', { internal: 'true', vpcId: VPC, publicSubnetIds: SUBNETS }],
+  ])('accepts a load balancer with %s', (_name, ctx) => {
+    expect(() => parseStrict(ctx)).not.toThrow();
+  });
+
+  it('accepts allowPlainHttp with lambda-url too (scripts pass it to every target)', () => {
+    expect(parseStrict({ target: 'lambda-url', allowPlainHttp: 'true' }).target).toBe('lambda-url');
+  });
+
+  it('reads a domain to certify, and checks it belongs to the zone', () => {
+    expect(variant(parseStrict({ ...ZONE, hostedZoneName: 'example.com.' }), 'lambda').loadBalancer.domain).toEqual(ZONE);
+    expectProblem({ ...ZONE, hostedZoneName: 'example.org' }, ['domainName', 'hostedZoneName'], /not in the zone example\.org/, parseStrict);
+    expectProblem({ domainName: ZONE.domainName }, ['domainName', 'hostedZoneId', 'hostedZoneName'], /give all three/);
+    expectProblem({ ...ZONE, certificateArn: CERT }, ['certificateArn', 'domainName'], /not both/);
+    expectProblem({ ...ZONE, hostedZoneId: 'zone-1' }, ['hostedZoneId'], /Route 53 hosted zone id/);
+  });
+
+  it('refuses an internal load balancer in a new VPC, which nothing could reach', () => {
+    expectProblem({ internal: 'true' }, ['internal', 'vpcId'], /reachable from nowhere/);
+    expectProblem({ target: 'fargate', internal: 'true', certificateArn: CERT }, ['internal', 'vpcId'], /reachable from nowhere/);
+  });
+
+  it('takes an existing route table for new subnets, and only for them', () => {
+    const c = variant(parse({ vpcId: VPC, internetGatewayId: IGW, subnetCidrs: '10.1.0.0/24,10.1.1.0/24', routeTableId: 'rtb-0123456789abcdef0' }), 'lambda');
+    expect(c.network).toEqual({ kind: 'new-subnets', vpcId: VPC, internetGatewayId: IGW, subnetCidrs: ['10.1.0.0/24', '10.1.1.0/24'], routeTableId: 'rtb-0123456789abcdef0' });
+    expectProblem({ vpcId: VPC, publicSubnetIds: SUBNETS, routeTableId: 'rtb-0123456789abcdef0' }, ['routeTableId', 'subnetCidrs', 'privateSubnetIds'], /existing public subnets keep theirs/);
+  });
+
+  it('reads Fargate drain settings within what ECS allows', () => {
+    expect(variant(parse({ target: 'fargate', deregistrationDelay: '900', stopTimeout: '60' }), 'fargate').fargate.drain).toEqual({ deregistrationDelaySeconds: 900, stopTimeoutSeconds: 60 });
+    expectProblem({ target: 'fargate', stopTimeout: '300' }, ['stopTimeout'], /from 10 to 120/);
+    expectProblem({ target: 'lambda', deregistrationDelay: '30' }, ['target', 'deregistrationDelay'], /Fargate service/);
+  });
+
+  it('grants Marketplace subscriptions unless turned off', () => {
+    expect(parse({}).models.marketplaceSubscriptions).toBe(true);
+    expect(parse({ marketplaceSubscriptions: 'false' }).models.marketplaceSubscriptions).toBe(false);
+  });
+});
+
+describe('operations keys', () => {
+  it('reads tags from key=value pairs or JSON and refuses invalid ones', () => {
+    expect(parse({ tags: 'team=ml, env = prod' }).tags).toEqual({ team: 'ml', env: 'prod' });
+    expect(parse({ tags: '{"team":"ml"}' }).tags).toEqual({ team: 'ml' });
+    expect(parse({ tags: { team: 'ml' } }).tags).toEqual({ team: 'ml' });
+    expectProblem({ tags: 'aws:owner=me' }, ['tags'], /not a valid AWS tag/);
+    expectProblem({ tags: 'team' }, ['tags'], /not a valid AWS tag/);
+    expectProblem({ tags: '{"team":' }, ['tags'], /not valid JSON/);
+  });
+
+  it('reads the alarm destination and refuses one without monitoring', () => {
+    expect(parse({ stackName: 'Gw', alarmEmail: 'ops@example.com' }).monitoring).toEqual({ enabled: true, namespace: 'BedrockOpenAIGateway/Gw', alarmEmail: 'ops@example.com', alarmTopicArn: undefined });
+    expectProblem({ alarmEmail: 'not-an-address' }, ['alarmEmail'], /e-mail address/);
+    expectProblem({ monitoring: 'false', alarmEmail: 'ops@example.com' }, ['monitoring', 'alarmEmail', 'alarmTopicArn'], /no alarms/);
+  });
+
+  it('bounds the WAF rate limit and reserved concurrency, and keeps each to its targets', () => {
+    expect(variant(parse({ wafRateLimit: '500' }), 'lambda').loadBalancer.wafRateLimit).toBe(500);
+    expectProblem({ wafRateLimit: '5' }, ['wafRateLimit'], /from 10 to/);
+    expect(variant(parse({ target: 'lambda-url', reservedConcurrency: '20' }), 'lambda-url').lambda.reservedConcurrency).toBe(20);
+    expectProblem({ target: 'fargate', reservedConcurrency: '20' }, ['target', 'reservedConcurrency'], /Lambda function/);
+  });
+});
+
+describe('private subnets without internet access', () => {
+  const PRIVATE = 'subnet-0123456789abcdef2,subnet-0123456789abcdef3';
+  it('reads the shape, and needs an internal load balancer and (for Fargate) the route table', () => {
+    expect(variant(parse({ target: 'fargate', internal: 'true', vpcId: VPC, privateSubnetIds: PRIVATE, routeTableId: 'rtb-0123456789abcdef0' }), 'fargate').network).toEqual({
+      kind: 'private-subnets', vpcId: VPC, privateSubnetIds: PRIVATE.split(','), routeTableId: 'rtb-0123456789abcdef0', endpoints: true,
+    });
+    expectProblem({ vpcId: VPC, privateSubnetIds: PRIVATE }, ['internal', 'privateSubnetIds'], /only hold an internal load balancer/);
+    expectProblem({ target: 'fargate', internal: 'true', vpcId: VPC, privateSubnetIds: PRIVATE }, ['routeTableId', 'privateSubnetIds'], /gateway endpoint/);
+    expectProblem({ internal: 'true', vpcId: VPC, privateSubnetIds: PRIVATE, publicSubnetIds: SUBNETS }, ['privateSubnetIds', 'publicSubnetIds'], /shape of their own/);
+    expectProblem({ privateSubnetIds: PRIVATE, internal: 'true' }, ['privateSubnetIds', 'vpcId'], /give vpcId/);
+    expectProblem({ vpcEndpoints: 'false' }, ['vpcEndpoints', 'privateSubnetIds'], /private subnets/);
   });
 });

@@ -5,7 +5,7 @@
 import { loadConfig } from '../../lambda/src/config';
 import { ENV } from '../../lambda/src/env-names';
 import type { HandlerEnvironment } from '../../lib/environment';
-import { resourceOfType, synth } from './synth';
+import { PLAIN_HTTP, resourceOfType, synth } from './synth';
 
 /** The names loadConfig reads, recorded from the environment record it is handed (not copied from its schema). */
 function namesTheHandlerReads(): string[] {
@@ -26,7 +26,7 @@ function namesTheStackSets(context: Record<string, unknown>): string[] {
   const fns = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: 'OpenAI-compatible API gateway for Amazon Bedrock' } }));
   if (fns.length === 1) return Object.keys(fns[0].Properties.Environment.Variables);
   const [container] = resourceOfType(template, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions;
-  return [...container.Environment, ...container.Secrets].map((v: { Name: string }) => v.Name);
+  return [...container.Environment, ...(container.Secrets ?? [])].map((v: { Name: string }) => v.Name);
 }
 
 /** Read by Node itself before the handler starts, not by the gateway. */
@@ -48,9 +48,9 @@ describe('environment-variable names shared by the stack and the handler', () =>
   });
 
   it.each([
-    ['lambda, every optional model setting', { region: 'eu-west-1', modelAllowlist: 'anthropic.*', defaultImageModel: 'amazon.nova-canvas-v1:0', defaultRerankModel: 'cohere.rerank-v3-5:0' }],
+    ['lambda, every optional model setting', { ...PLAIN_HTTP, region: 'eu-west-1', modelAllowlist: 'anthropic.*', defaultImageModel: 'amazon.nova-canvas-v1:0', defaultRerankModel: 'cohere.rerank-v3-5:0' }],
     ['lambda-url, SSM key', { target: 'lambda-url', apiKeyParamName: '/gateway/api-key' }],
-    ['fargate', { target: 'fargate' }],
+    ['fargate', { ...PLAIN_HTTP, target: 'fargate' }],
   ])('%s: the stack sets only names the handler reads', (_name, context) => {
     const set = namesTheStackSets(context);
     expect(set.length).toBeGreaterThan(4);

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { startServer } from '../../lambda/src/runtime/node/server';
 import { IMAGE_EXCLUDES } from '../../lib/constructs/fargate-target';
-import { bedrockStatements, renderArn, resourceOfType, synth, Synthesized } from './synth';
+import { bedrockStatements, PLAIN_HTTP, renderArn, resourceOfType, synth, Synthesized } from './synth';
 
 const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f2c1b9e-1111-2222-3333-444455556666';
 const KMS = 'arn:aws:kms:us-east-1:123456789012:key/0f2c1b9e-1111-2222-3333-444455556666';
@@ -11,11 +12,11 @@ describe('target=fargate (defaults)', () => {
   let s: Synthesized;
   let t: Template;
   beforeAll(() => {
-    s = synth({ target: 'fargate' });
+    s = synth({ ...PLAIN_HTTP, target: 'fargate' });
     t = s.template;
   });
 
-  it('runs an arm64 Fargate task from the repository Dockerfile with the API key as an ECS secret', () => {
+  it('runs an arm64 Fargate task from the repository Dockerfile that reads the API key itself', () => {
     t.hasResourceProperties('AWS::ECS::TaskDefinition', {
       RequiresCompatibilities: ['FARGATE'],
       Cpu: '512',
@@ -25,8 +26,11 @@ describe('target=fargate (defaults)', () => {
         Match.objectLike({
           Image: { 'Fn::Sub': Match.stringLikeRegexp('container-assets') },
           PortMappings: [{ ContainerPort: 8000, Protocol: 'tcp' }],
-          Secrets: [{ Name: 'API_KEY', ValueFrom: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('^ApiKeySecret') }, ':api_key::']] } }],
-          Environment: Match.arrayWith([{ Name: 'API_ROUTE_PREFIX', Value: '/api/v1' }, { Name: 'PORT', Value: '8000' }]),
+          Environment: Match.arrayWith([
+            { Name: 'API_ROUTE_PREFIX', Value: '/api/v1' },
+            { Name: 'API_KEY_SECRET_ARN', Value: { Ref: Match.stringLikeRegexp('^ApiKeySecret') } },
+            { Name: 'PORT', Value: '8000' },
+          ]),
           LogConfiguration: { LogDriver: 'awslogs', Options: Match.objectLike({ 'awslogs-stream-prefix': 'gateway' }) },
           HealthCheck: Match.objectLike({ Command: ['CMD', 'node', '-e', Match.stringLikeRegexp('/health')] }),
           ReadonlyRootFilesystem: true,
@@ -34,9 +38,10 @@ describe('target=fargate (defaults)', () => {
       ],
     });
     const container = resourceOfType(t, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0];
-    const envNames = container.Environment.map((e: { Name: string }) => e.Name);
-    // The key is injected by ECS; the task never needs to know where it is stored.
-    expect(envNames).not.toContain('API_KEY_SECRET_ARN');
+    // ECS injects nothing: an injected secret could only be one JSON field, read once at task start, so a
+    // plain-string secret or {"api_keys": [...]} stopped tasks from starting, and rotation needed a redeploy.
+    expect(container.Secrets).toBeUndefined();
+    expect(container.Environment.map((e: { Name: string }) => e.Name)).not.toContain('API_KEY');
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
@@ -53,13 +58,13 @@ describe('target=fargate (defaults)', () => {
     expect(IMAGE_EXCLUDES).toEqual(expect.arrayContaining(['node_modules', 'cdk.out', '.git', 'test', 'bench']));
   });
 
-  it('lets only the execution role read the key secret, with one action', () => {
-    t.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyName: Match.stringLikeRegexp('^FargateTaskExecutionRoleDefaultPolicy'),
-      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('^ApiKeySecret') } }]) },
-    });
+  it('lets only the task role read the key secret, with one action', () => {
     const secretReaders = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p).includes('secretsmanager:'));
     expect(secretReaders).toHaveLength(1);
+    expect(secretReaders[0].Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^FargateTaskTaskRole/) }]);
+    expect(secretReaders[0].Properties.PolicyDocument.Statement).toEqual(
+      expect.arrayContaining([{ Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^ApiKeySecret/) } }]),
+    );
     expect(Object.keys(bedrockStatements(t))).toEqual(['InvokeModels', 'ReadProfiles', 'ListCatalog']);
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyName: Match.stringLikeRegexp('^BedrockAccessPolicy'),
@@ -79,7 +84,7 @@ describe('target=fargate (defaults)', () => {
     t.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
   });
 
-  it('health-checks /health through the ALB and limits task egress to HTTPS', () => {
+  it('health-checks /health through the ALB and limits task egress to HTTPS, HTTP (image URLs) and DNS', () => {
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       TargetType: 'ip',
       Port: 8000,
@@ -89,7 +94,12 @@ describe('target=fargate (defaults)', () => {
     });
     t.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: 'Bedrock gateway tasks',
-      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: Match.anyValue() }],
+      SecurityGroupEgress: [
+        { CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: Match.anyValue() },
+        { CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80, IpProtocol: 'tcp', Description: Match.anyValue() },
+        { CidrIp: '0.0.0.0/0', FromPort: 53, ToPort: 53, IpProtocol: 'udp', Description: Match.anyValue() },
+        { CidrIp: '0.0.0.0/0', FromPort: 53, ToPort: 53, IpProtocol: 'tcp', Description: Match.anyValue() },
+      ],
     });
     t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8000, ToPort: 8000, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LoadBalancerSecurityGroup'), 'GroupId'] } });
   });
@@ -133,19 +143,71 @@ describe('target=fargate with NAT, HTTPS, an SSM key under a customer managed KM
     t.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '1024', Memory: '4096' });
   });
 
-  it('injects the SSM parameter and grants ssm:GetParameters plus kms:Decrypt only via SSM', () => {
+  it('tells the server the SSM parameter and grants the task role ssm:GetParameter plus kms:Decrypt only via SSM', () => {
     const container = resourceOfType(t, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0];
+    expect(container.Secrets).toBeUndefined();
+    expect(container.Environment).toEqual(expect.arrayContaining([{ Name: 'API_KEY_PARAM_NAME', Value: '/gateway/api-key' }]));
     // With a known Region the partition is a literal (aws-us-gov or aws-cn in those Regions).
     const paramArn = 'arn:aws:ssm:us-east-1:${AWS::AccountId}:parameter/gateway/api-key';
-    expect(container.Secrets.map((x: { Name: string; ValueFrom: never }) => [x.Name, renderArn(x.ValueFrom)])).toEqual([['API_KEY', paramArn]]);
-    const policy = resourceOfType(t, 'AWS::IAM::Policy', { PolicyName: Match.stringLikeRegexp('^FargateTaskExecutionRoleDefaultPolicy') });
+    const keyPolicies = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => /"(ssm|kms):/.test(JSON.stringify(p.Properties.PolicyDocument)));
+    expect(keyPolicies).toHaveLength(1);
+    const policy = keyPolicies[0];
+    expect(policy.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^FargateTaskTaskRole/) }]);
     const keyStatements = policy.Properties.PolicyDocument.Statement.filter((st: { Action: string }) => /^(ssm|kms|secretsmanager):/.test(String(st.Action)));
     type Statement = { Action: string; Resource: never; Condition?: { StringEquals: Record<string, never> } };
     expect(
       keyStatements.map((st: Statement) => ({ action: st.Action, resource: renderArn(st.Resource), viaService: st.Condition && renderArn(st.Condition.StringEquals['kms:ViaService']) })),
     ).toEqual([
-      { action: 'ssm:GetParameters', resource: paramArn, viaService: undefined },
+      { action: 'ssm:GetParameter', resource: paramArn, viaService: undefined },
       { action: 'kms:Decrypt', resource: KMS, viaService: 'ssm.${AWS::Region}.${AWS::URLSuffix}' },
     ]);
+  });
+});
+
+describe('target=fargate connection and drain timings (issue 16)', () => {
+  /** The container's environment as a map. */
+  function containerEnv(t: Template): Record<string, string> {
+    const container = resourceOfType(t, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0];
+    return Object.fromEntries(container.Environment.map((e: { Name: string; Value: string }) => [e.Name, e.Value]));
+  }
+  function albAttribute(t: Template, key: string): number {
+    const attrs = resourceOfType(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties.LoadBalancerAttributes as { Key: string; Value: string }[];
+    return Number(attrs.find((a) => a.Key === key)?.Value);
+  }
+
+  it.each([
+    ['defaults', {}],
+    ['idleTimeout=4000', { idleTimeout: '4000' }],
+    ['idleTimeout=60', { idleTimeout: '60' }],
+  ])('%s: the server started with the stack’s environment keeps idle connections longer than the ALB', async (_name, context) => {
+    const t = synth({ ...PLAIN_HTTP, target: 'fargate', ...context }).template;
+    const idleSeconds = albAttribute(t, 'idle_timeout.timeout_seconds');
+    expect(idleSeconds).toBeGreaterThan(0);
+    const env = containerEnv(t);
+    // The real server, with the timeout variable exactly as the task gets it.
+    const server = await startServer({ PORT: '0', HOST: '127.0.0.1', API_KEY: 'sk-fargate', LOG_LEVEL: 'SILENT', KEEP_ALIVE_TIMEOUT_SECONDS: env.KEEP_ALIVE_TIMEOUT_SECONDS });
+    try {
+      expect(server.timeouts.keepAliveMs).toBeGreaterThan(idleSeconds * 1000);
+      expect(server.timeouts.headersMs).toBeGreaterThan(server.timeouts.keepAliveMs);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([
+    ['defaults', {}, 300, 120],
+    ['deregistrationDelay=900, stopTimeout=60', { deregistrationDelay: '900', stopTimeout: '60' }, 900, 60],
+  ])('%s: streams keep running through the deregistration delay, then the server drains for all of stopTimeout but its exit', (_name, context, delay, stop) => {
+    const t = synth({ ...PLAIN_HTTP, target: 'fargate', ...context }).template;
+    const tg = resourceOfType(t, 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties.TargetGroupAttributes as { Key: string; Value: string }[];
+    expect(Number(tg.find((a) => a.Key === 'deregistration_delay.timeout_seconds')?.Value)).toBe(delay);
+    const container = resourceOfType(t, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0];
+    expect(container.StopTimeout).toBe(stop);
+    const graceMs = Number(containerEnv(t).SHUTDOWN_GRACE_MS);
+    // The server uses what ECS gives it, and stops before ECS's SIGKILL.
+    expect(graceMs).toBeLessThan(stop * 1000);
+    expect(graceMs).toBeGreaterThanOrEqual(stop * 1000 - 5_000);
+    // A stream longer than the old 60 s drain is let finish by default.
+    expect(delay + stop).toBeGreaterThan(60 + 120);
   });
 });

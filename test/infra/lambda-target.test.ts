@@ -1,12 +1,13 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { bedrockStatements, resourceOfType, synth } from './synth';
+import { lambdaTargetGroupName } from '../../lib/constructs/lambda-target';
+import { bedrockStatements, PLAIN_HTTP, renderArn, resourceOfType, synth } from './synth';
 
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f2c1b9e-1111-2222-3333-444455556666';
 
 describe('target=lambda (default context)', () => {
   let t: Template;
   beforeAll(() => {
-    t = synth().template;
+    t = synth(PLAIN_HTTP).template;
   });
 
   it('puts a Node.js 22 arm64 function behind an internet-facing ALB on HTTP 80', () => {
@@ -115,6 +116,8 @@ describe('target=lambda with HTTPS, restricted CIDRs, an internal ALB, sizing an
       certificateArn: CERT,
       allowedCidrs: '10.0.0.0/8,192.168.10.0/24',
       internal: 'true',
+      vpcId: 'vpc-0123456789abcdef0',
+      publicSubnetIds: 'subnet-0123456789abcdef0,subnet-0123456789abcdef1',
       memorySize: '2048',
       timeout: '300',
       idleTimeout: '400',
@@ -176,7 +179,7 @@ describe('target=lambda with HTTPS, restricted CIDRs, an internal ALB, sizing an
 
 describe('target=lambda with ALB access logs', () => {
   it('writes them to an encrypted, SSL-only, private bucket that outlives the stack', () => {
-    const t = synth({ region: 'us-east-1', accessLogs: 'true' }).template;
+    const t = synth({ ...PLAIN_HTTP, region: 'us-east-1', accessLogs: 'true' }).template;
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([
         { Key: 'access_logs.s3.enabled', Value: 'true' },
@@ -193,5 +196,78 @@ describe('target=lambda with ALB access logs', () => {
     t.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
+  });
+});
+
+describe('target=lambda: who may invoke the function (issue 16)', () => {
+  it('lets only the stack’s own target group invoke it, by source ARN', () => {
+    const { template: t, stack } = synth({ ...PLAIN_HTTP, stackName: 'Team-Gateway' });
+    const permissions = Object.values(t.findResources('AWS::Lambda::Permission')).map((p) => p.Properties);
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0]).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'elasticloadbalancing.amazonaws.com' });
+    const tg = resourceOfType(t, 'AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'lambda' });
+    expect(tg.Properties.Name).toBe('Team-Gateway-gateway');
+    expect(renderArn(permissions[0].SourceArn)).toBe('arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:targetgroup/Team-Gateway-gateway/*');
+    // The target group registers the function only once the permission exists.
+    expect(tg.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/Invoke/)]));
+    expect(stack.stackName).toBe('Team-Gateway');
+  });
+
+  it.each([
+    ['BedrockGateway', 'BedrockGateway-gateway'],
+    ['A-very-long-stack-name-for-the-gateway-of-a-team', 'A-very-long-stack-name-f-gateway'],
+  ])('names the target group after stack %s within 32 characters', (stackName, expected) => {
+    expect(lambdaTargetGroupName(stackName)).toBe(expected);
+    expect(expected.length).toBeLessThanOrEqual(32);
+  });
+});
+
+describe('target=lambda: Marketplace access for third-party models (issue 16)', () => {
+  it.each([
+    ['on by default', {}, true],
+    ['off with marketplaceSubscriptions=false', { marketplaceSubscriptions: 'false' }, false],
+  ])('%s', (_name, context, present) => {
+    const t = synth({ ...PLAIN_HTTP, ...context }).template;
+    const policies = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p).includes('aws-marketplace:'));
+    if (!present) {
+      expect(policies).toEqual([]);
+      return;
+    }
+    expect(policies).toHaveLength(1);
+    expect(policies[0].Properties.PolicyDocument.Statement).toEqual([
+      { Sid: 'MarketplaceModelAccess', Effect: 'Allow', Action: ['aws-marketplace:Subscribe', 'aws-marketplace:ViewSubscriptions'], Resource: '*' },
+    ]);
+    expect(policies[0].Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^LambdaGatewayRole/) }]);
+  });
+});
+
+describe('target=lambda with a domain the stack certifies (issue 16)', () => {
+  let t: Template;
+  let outputs: Record<string, { Value: unknown }>;
+  beforeAll(() => {
+    const s = synth({ domainName: 'gateway.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' });
+    t = s.template;
+    outputs = t.toJSON().Outputs;
+  });
+
+  it('creates a DNS-validated certificate in the zone, serves HTTPS with it, and redirects HTTP', () => {
+    t.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'gateway.example.com',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: 'gateway.example.com', HostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+    });
+    const [certId] = Object.keys(t.findResources('AWS::CertificateManager::Certificate'));
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS', Certificates: [{ CertificateArn: { Ref: certId } }] });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect' })] });
+  });
+
+  it('points the name at the load balancer and prints https://<name>/api/v1', () => {
+    t.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'gateway.example.com.',
+      Type: 'A',
+      HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }),
+    });
+    expect(outputs.ApiBaseUrl.Value).toBe('https://gateway.example.com/api/v1');
   });
 });

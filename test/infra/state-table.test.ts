@@ -5,7 +5,7 @@
 import { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { TABLE_SCHEMA } from '../../lambda/src/store/table-schema';
-import { renderArn, resourceOfType, synth, type Synthesized } from './synth';
+import { PLAIN_HTTP, renderArn, resourceOfType, synth, type Synthesized } from './synth';
 
 /** The gateway code's environment: the function's, or the container's. */
 function handlerEnv(template: Template): Record<string, unknown> {
@@ -34,7 +34,7 @@ const tableId = ({ stack }: Synthesized) => stack.getLogicalId(stack.stateTable!
 describe('the response table', () => {
   let lambda: Synthesized;
   beforeAll(() => {
-    lambda = synth();
+    lambda = synth(PLAIN_HTTP);
   });
 
   it('has the key schema the store uses, on-demand billing, TTL and encryption with the AWS managed key', () => {
@@ -58,7 +58,7 @@ describe('the response table', () => {
   });
 
   it.each([['lambda'], ['lambda-url'], ['fargate']])('target=%s: the handler gets its name and its role exactly the store calls on it', (target) => {
-    const s = target === 'lambda' ? lambda : synth({ target });
+    const s = target === 'lambda' ? lambda : synth({ ...PLAIN_HTTP, target });
     expect(handlerEnv(s.template)).toMatchObject({ RESPONSE_STORE: 'dynamodb', STORE_TABLE_NAME: { Ref: tableId(s) }, RESPONSE_TTL_DAYS: '30', MANAGED_KEYS: 'true', KEY_CACHE_SECONDS: '5' });
     expect(dynamoStatements(s.template)).toEqual([
       {
@@ -84,7 +84,7 @@ describe('the response table', () => {
   });
 
   it('takes retention, point-in-time recovery and the removal policy from context', () => {
-    const { template } = synth({ responseTtlDays: 7, storePointInTimeRecovery: 'true', storeRemovalPolicy: 'retain' });
+    const { template } = synth({ ...PLAIN_HTTP, responseTtlDays: 7, storePointInTimeRecovery: 'true', storeRemovalPolicy: 'retain' });
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -94,7 +94,7 @@ describe('the response table', () => {
   });
 
   it.each([['lambda'], ['fargate']])('target=%s, responseStore=none: no table, no grant, and the handler told to store nothing', (target) => {
-    const { stack, template } = synth({ target, responseStore: 'none' });
+    const { stack, template } = synth({ ...PLAIN_HTTP, target, responseStore: 'none' });
     template.resourceCountIs('AWS::DynamoDB::Table', 0);
     expect(stack.stateTable).toBeUndefined();
     expect(dynamoStatements(template)).toEqual([]);

@@ -15,6 +15,12 @@ const ROOT = path.join(__dirname, '..', '..');
 /** The feature flags of cdk.json, so tests synthesize what the CLI synthesizes. */
 const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
 
+/**
+ * The explicit opt-in to an internet-facing load balancer without TLS, for tests about other things: the
+ * app refuses that combination unless told (see config.test.ts).
+ */
+export const PLAIN_HTTP = { allowPlainHttp: 'true' } as const;
+
 export interface Synthesized {
   readonly app: App;
   readonly stack: GatewayStack;

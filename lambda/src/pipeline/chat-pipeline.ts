@@ -127,6 +127,8 @@ export function chatShapedHandler(deps: AppDeps, route: ChatShapedRoute) {
         logger: deps.logger,
         transport: deps.sseTransport,
         shutdown: deps.shutdown,
+        budget: deps.sseBudget,
+        merge: encoder.merge?.bind(encoder),
         errorEvent: (err) => encoder.fail(err),
         onError: (err) => {
           abort.abort();

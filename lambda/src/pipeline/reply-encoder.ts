@@ -28,6 +28,12 @@ export interface ReplyEncoder {
   fail(err: GatewayError): SseEvent;
   /** The unstreamed answer's JSON body: everything the calls above were fed, folded. */
   body(): unknown;
+  /**
+   * One event that says what `a` then `b` say, or undefined when they cannot be joined. Used only where the
+   * platform delivers a stream all at once anyway (ALB → Lambda), where fewer, larger events fit more of the
+   * answer under its size limit.
+   */
+  merge?(a: SseEvent, b: SseEvent): SseEvent | undefined;
 }
 
 /** Shared by encoders that have nothing to send at a step. */

@@ -44,10 +44,27 @@ class ChatEncoder implements ReplyEncoder {
     return { data: err.toBody() };
   }
 
+  merge(a: SseEvent, b: SseEvent): SseEvent | undefined {
+    if (this.legacy) return undefined;
+    const first = textOnly(a.data as ChatCompletionChunk);
+    const second = textOnly(b.data as ChatCompletionChunk);
+    if (first === undefined || second === undefined || (a.data as ChatCompletionChunk).id !== (b.data as ChatCompletionChunk).id) return undefined;
+    const chunk = a.data as ChatCompletionChunk;
+    return { data: { ...chunk, choices: [{ ...chunk.choices[0], delta: { content: first + second } }] } };
+  }
+
   body(): unknown {
     const completion = this.fold.result(this.context);
     return this.legacy ? toLegacyCompletion(completion) : completion;
   }
+}
+
+/** The text of a chunk that carries nothing but answer text, else undefined. */
+function textOnly(chunk: ChatCompletionChunk): string | undefined {
+  if (chunk.object !== 'chat.completion.chunk' || chunk.usage || chunk.choices.length !== 1) return undefined;
+  const [choice] = chunk.choices;
+  const keys = Object.keys(choice.delta);
+  return choice.finish_reason === null && keys.length === 1 && typeof choice.delta.content === 'string' ? choice.delta.content : undefined;
 }
 
 function encoderFor(req: ChatRequest, plan: ChatPlan, model: string, thinkTags: boolean): ReplyEncoder {

@@ -60,6 +60,47 @@ describe('ALB entry (lambda.ts)', () => {
     expect(body).toContain('"finish_reason":"stop"');
   });
 
+  it('sends event streams as text, not base64', async () => {
+    const res = await handler(albEvent({ model: MODEL, messages: [{ role: 'user', content: 'plain text' }], stream: true }), {});
+    expect(res.isBase64Encoded).toBe(false);
+    expect(res.body).toContain('data: [DONE]');
+  });
+
+  // Quotes and backslashes double when the body is escaped into the response JSON, which is what ALB counts.
+  const WORD = 'say "x\\y" ';
+  it.each([
+    ['/chat/completions', { messages: [{ role: 'user', content: 'long' }] }, (body: string) => body.includes('"content":"say')],
+    ['/responses', { input: 'long' }, (body: string) => body.includes('response.output_text.delta')],
+  ])('%s: a streamed answer past the ALB 1 MB limit ends with an OpenAI error event within it', async (route, request, started) => {
+    emulator.enqueue({ content: [{ text: WORD.repeat(100_000) }], textChunks: 4_000 });
+    const res = await handler(albEvent({ model: MODEL, stream: true, ...request }, `/api/v1${route}`), {});
+    expect(Buffer.byteLength(JSON.stringify(res))).toBeLessThan(1_000_000);
+    expect(res.statusCode).toBe(200);
+    expect(res.isBase64Encoded).toBe(false);
+    const body = res.body ?? '';
+    expect(started(body)).toBe(true);
+    expect(body).not.toContain('[DONE]');
+    const events = body.trim().split('\n\n');
+    const last = JSON.parse(events[events.length - 1].split('\n').find((l) => l.startsWith('data: '))!.slice(6));
+    expect(last).toMatchObject({ error: { type: 'api_error', code: 'response_too_large', message: expect.stringContaining('response size limit') } });
+    // The budget is used, not wasted: the answer fills most of the limit before it is cut.
+    expect(Buffer.byteLength(JSON.stringify(res))).toBeGreaterThan(900_000);
+  });
+
+  it('joins consecutive text chunks, so a long answer of one-word chunks arrives whole', async () => {
+    const text = 'word '.repeat(10_000);
+    emulator.enqueue({ content: [{ text }], textChunks: 10_000 });
+    const res = await handler(albEvent({ model: MODEL, messages: [{ role: 'user', content: 'long' }], stream: true }), {});
+    const events = (res.body ?? '').trim().split('\n\n').map((e) => e.slice('data: '.length));
+    expect(events[events.length - 1]).toBe('[DONE]');
+    const chunks = events.slice(0, -1).map((e) => JSON.parse(e));
+    // The role chunk, the joined text, and the closing chunk(s) with finish_reason: far fewer than 10,000.
+    expect(chunks.length).toBeLessThan(100);
+    expect(chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe(text);
+    expect(chunks.at(-1).choices[0].finish_reason).toBe('stop');
+    expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
+  });
+
   it('rejects a missing key with an OpenAI 401', async () => {
     const event = albEvent({ model: MODEL, messages: [] });
     delete event.headers?.authorization;

@@ -21,6 +21,8 @@ export interface RunningServer {
   /** API_ROUTE_PREFIX as applied: '' or a path such as '/api/v1', without a trailing slash. */
   readonly routePrefix: string;
   readonly logger: AppLogger;
+  /** The connection timeouts the server applies, read back from Node's server (milliseconds). */
+  readonly timeouts: { readonly keepAliveMs: number; readonly headersMs: number };
   /**
    * Stops accepting connections, lets in-flight requests (streams included) finish up to the grace period
    * (SHUTDOWN_GRACE_MS), then cuts whatever is left. Resolves once every connection is gone and the
@@ -74,6 +76,18 @@ function requestTimeouts(requestTimeoutMs: number): ServerOptions {
   };
 }
 
+/**
+ * A load balancer reuses idle connections until its own idle timeout. If the server closes one first, a
+ * request the balancer sends on it at that moment fails (an ALB answers 502), so both timeouts come from one
+ * setting that the stack places above the load balancer's idle timeout. Node counts the headers timeout on a
+ * reused connection too, so it must outlast the keep-alive timeout.
+ */
+function applyConnectionTimeouts(server: ServerType, keepAliveSeconds: number): void {
+  if (!('keepAliveTimeout' in server)) return;
+  server.keepAliveTimeout = keepAliveSeconds * 1000;
+  server.headersTimeout = keepAliveSeconds * 1000 + 1000;
+}
+
 export async function startServer(env: Readonly<Record<string, string | undefined>>): Promise<RunningServer> {
   const deps = depsFromEnv(env);
   const { config } = deps;
@@ -94,6 +108,7 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     s.once('error', (err: NodeJS.ErrnoException) => reject(new StartupError(`Cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`)));
   });
   server.on('clientError', answerClientError);
+  applyConnectionTimeouts(server, config.keepAliveTimeoutSeconds);
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   let closing: Promise<void> | undefined;
@@ -102,6 +117,7 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     port,
     routePrefix: config.routePrefix,
     logger: deps.logger,
+    timeouts: 'keepAliveTimeout' in server ? { keepAliveMs: server.keepAliveTimeout, headersMs: server.headersTimeout } : { keepAliveMs: 0, headersMs: 0 },
     // The stores close after the last request that could write to them; recorded usage is written first.
     close: () =>
       (closing ??= drain(server, config.shutdownGraceMs, deps.logger, () => shutdown.abort())
