@@ -35,7 +35,7 @@ describe('the image and rerank models are covered by the invoke grant, nothing b
   };
   const wildcard = (arn: string) => new RegExp(`^${arn.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
 
-  const { template } = synth({ target: 'lambda' });
+  const { template } = synth({ ...PLAIN_HTTP, target: 'lambda' });
   const [policy] = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^BedrockAccessPolicy') } }));
   const statements = policy.Properties.PolicyDocument.Statement as Array<{ Sid: string; Action: string | string[]; Resource: unknown }>;
   const invoke = statements.find((s) => s.Sid === 'InvokeModels');

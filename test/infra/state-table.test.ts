@@ -70,7 +70,7 @@ describe('the response table', () => {
   });
 
   it('managedKeys=false: no UpdateItem (the response store never updates in place), and the handler told so', () => {
-    const s = synth({ managedKeys: 'false' });
+    const s = synth({ ...PLAIN_HTTP, managedKeys: 'false' });
     expect(dynamoStatements(s.template)[0].actions).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     const env = handlerEnv(s.template);
     expect(env.MANAGED_KEYS).toBe('false');
@@ -79,7 +79,7 @@ describe('the response table', () => {
 
   it('passes the key cache and the price table to the handler', () => {
     const prices = JSON.stringify({ 'anthropic.claude-3-5-haiku*': { input: 0.8, output: 4 } });
-    const s = synth({ keyCacheSeconds: 2, modelPrices: prices });
+    const s = synth({ ...PLAIN_HTTP, keyCacheSeconds: 2, modelPrices: prices });
     expect(handlerEnv(s.template)).toMatchObject({ KEY_CACHE_SECONDS: '2', MODEL_PRICES: prices });
   });
 

@@ -41,14 +41,17 @@ describe('Node server keep-alive', () => {
   it.each([
     ['the default (above an ALB default idle timeout of 60 s)', {}, 65],
     ['KEEP_ALIVE_TIMEOUT_SECONDS=905', { KEEP_ALIVE_TIMEOUT_SECONDS: '905' }, 905],
-  ])('%s sets the keep-alive timeout and a longer headers timeout', async (_name, env, seconds) => {
+  ])('%s sets the keep-alive timeout and keeps the headers timeout within the request timeout', async (_name, env, seconds) => {
     server = await startServer({ ...BASE_ENV, ...env });
     expect(server.timeouts.keepAliveMs).toBe(seconds * 1000);
-    expect(server.timeouts.headersMs).toBeGreaterThan(server.timeouts.keepAliveMs);
+    // Above the request timeout, Node would silently stop enforcing both (a trickled body held forever).
+    expect(server.timeouts.headersMs).toBeGreaterThan(0);
+    expect(server.timeouts.headersMs).toBeLessThanOrEqual(server.timeouts.requestMs);
   });
 
-  it('keeps an idle connection usable past Node’s default 5 s', async () => {
-    server = await startServer({ ...BASE_ENV, KEEP_ALIVE_TIMEOUT_SECONDS: '60' });
+  it('keeps an idle connection usable past Node’s default 5 s, and past the headers and request timeouts', async () => {
+    server = await startServer({ ...BASE_ENV, KEEP_ALIVE_TIMEOUT_SECONDS: '60', REQUEST_TIMEOUT_MS: '2000' });
+    expect(server.timeouts.headersMs).toBeLessThan(NODE_DEFAULT_KEEP_ALIVE_MS);
     const { port } = server;
     const socket = connect(port, '127.0.0.1');
     try {

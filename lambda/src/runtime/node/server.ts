@@ -22,7 +22,7 @@ export interface RunningServer {
   readonly routePrefix: string;
   readonly logger: AppLogger;
   /** The connection timeouts the server applies, read back from Node's server (milliseconds). */
-  readonly timeouts: { readonly keepAliveMs: number; readonly headersMs: number };
+  readonly timeouts: { readonly keepAliveMs: number; readonly headersMs: number; readonly requestMs: number };
   /**
    * Stops accepting connections, lets in-flight requests (streams included) finish up to the grace period
    * (SHUTDOWN_GRACE_MS), then cuts whatever is left. Resolves once every connection is gone and the
@@ -78,14 +78,14 @@ function requestTimeouts(requestTimeoutMs: number): ServerOptions {
 
 /**
  * A load balancer reuses idle connections until its own idle timeout. If the server closes one first, a
- * request the balancer sends on it at that moment fails (an ALB answers 502), so both timeouts come from one
- * setting that the stack places above the load balancer's idle timeout. Node counts the headers timeout on a
- * reused connection too, so it must outlast the keep-alive timeout.
+ * request the balancer sends on it at that moment fails (an ALB answers 502), so the keep-alive timeout is a
+ * setting the stack places above the load balancer's idle timeout. The headers and request timeouts stay as
+ * `requestTimeouts` set them: Node 22 applies them only while a request is arriving, never to an idle
+ * connection, and a headers timeout above the request timeout silently turns both checks off.
  */
 function applyConnectionTimeouts(server: ServerType, keepAliveSeconds: number): void {
   if (!('keepAliveTimeout' in server)) return;
   server.keepAliveTimeout = keepAliveSeconds * 1000;
-  server.headersTimeout = keepAliveSeconds * 1000 + 1000;
 }
 
 export async function startServer(env: Readonly<Record<string, string | undefined>>): Promise<RunningServer> {
@@ -117,7 +117,10 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     port,
     routePrefix: config.routePrefix,
     logger: deps.logger,
-    timeouts: 'keepAliveTimeout' in server ? { keepAliveMs: server.keepAliveTimeout, headersMs: server.headersTimeout } : { keepAliveMs: 0, headersMs: 0 },
+    timeouts:
+      'keepAliveTimeout' in server
+        ? { keepAliveMs: server.keepAliveTimeout, headersMs: server.headersTimeout, requestMs: server.requestTimeout }
+        : { keepAliveMs: 0, headersMs: 0, requestMs: 0 },
     // The stores close after the last request that could write to them; recorded usage is written first.
     close: () =>
       (closing ??= drain(server, config.shutdownGraceMs, deps.logger, () => shutdown.abort())
