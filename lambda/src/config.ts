@@ -134,6 +134,11 @@ const envSchema = z.object({
   [ENV.STORE_SQLITE_PATH]: optionalString,
   [ENV.STORE_TIMEOUT_MS]: int(5_000, 100, 60_000),
   [ENV.AWS_LAMBDA_FUNCTION_NAME]: optionalString,
+  [ENV.BEDROCK_CLIENT]: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() !== '' ? v.trim().toLowerCase() : undefined))
+    .pipe(z.enum(['lean', 'sdk']).optional()),
 });
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -178,6 +183,12 @@ export interface GatewayConfig {
   /** CloudWatch embedded-metric-format lines on stdout (default: on in Lambda, off elsewhere). */
   readonly metrics: { readonly enabled: boolean; readonly namespace: string };
   readonly store: StoreConfig;
+  /**
+   * Which Bedrock runtime client serves Converse, ConverseStream and InvokeModel: `lean`
+   * (aws/lean-runtime/, the Node server's default) or `sdk` (the full SDK client; Lambda's default and only
+   * choice, since the lean client's HTTP library is not bundled into the function).
+   */
+  readonly bedrockClient: 'lean' | 'sdk';
 }
 
 /**
@@ -268,7 +279,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     },
     metrics: { enabled: e.METRICS_ENABLED ?? e.AWS_LAMBDA_FUNCTION_NAME !== undefined, namespace: e.METRICS_NAMESPACE },
     store,
+    bedrockClient: bedrockClient(e),
   };
+}
+
+function bedrockClient(e: z.output<typeof envSchema>): 'lean' | 'sdk' {
+  const inLambda = e.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+  if (inLambda && e.BEDROCK_CLIENT === 'lean') {
+    throw new ConfigError([`${ENV.BEDROCK_CLIENT}: lean is not bundled into the Lambda function; unset it or use sdk`]);
+  }
+  return e.BEDROCK_CLIENT ?? (inLambda ? 'sdk' : 'lean');
 }
 
 /** The store settings, or a ConfigError for a combination that cannot work. */

@@ -46,6 +46,7 @@ export const ENV = Object.freeze({
   STORE_SQLITE_PATH: 'STORE_SQLITE_PATH',
   STORE_TIMEOUT_MS: 'STORE_TIMEOUT_MS',
   AWS_LAMBDA_FUNCTION_NAME: 'AWS_LAMBDA_FUNCTION_NAME',
+  BEDROCK_CLIENT: 'BEDROCK_CLIENT',
 } as const);
 
 /** The name of an environment variable the gateway reads. */

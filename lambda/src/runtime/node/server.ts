@@ -4,6 +4,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo, Socket } from 'node:net';
 import { createApp } from '../../app';
+import { createLeanBedrockRuntime } from '../../aws/lean-runtime/client';
 import { ConfigError } from '../../config';
 import type { AppLogger } from '../../log/logger';
 import { depsFromEnv, StartupError } from '../deps';
@@ -47,7 +48,7 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
 }
 
 export async function startServer(env: Readonly<Record<string, string | undefined>>): Promise<RunningServer> {
-  const deps = depsFromEnv(env);
+  const deps = depsFromEnv(env, { leanBedrock: createLeanBedrockRuntime });
   const { config } = deps;
   try {
     await deps.keyStore.load();
