@@ -34,6 +34,8 @@ describe('fromBedrockError', () => {
   it.each([
     ['a connection reset', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 502, 'upstream_connection_error'],
     ['a timeout', Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }), 504, 'upstream_timeout'],
+    ['a socket reset the SDK names a TimeoutError', Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }), 502, 'upstream_connection_error'],
+    ['a connection that was never made in time', Object.assign(new Error('did not establish a connection within 10000 ms'), { name: 'TimeoutError' }), 504, 'upstream_timeout'],
     ['an unknown 4xx', named('WeirdException', 'nope', 409), 400, 'upstream_rejected'],
     ['an unknown 5xx', named('WeirdException', 'nope', 500), 502, 'upstream_error'],
     ['a plain bug', new TypeError('x is undefined'), 500, 'internal_error'],

@@ -85,10 +85,12 @@ export function fromBedrockError(err: unknown): GatewayError {
       code: 'aws_credentials_unavailable',
     });
   }
-  if (name === 'TimeoutError') return upstreamTimeout();
+  // Before the timeout check: the SDK's NodeHttpHandler names a reset socket (ECONNRESET, EPIPE, ETIMEDOUT)
+  // a TimeoutError, but a connection that broke is not Bedrock being slow.
   if ((e.code && NETWORK_CODES.has(e.code)) || /socket hang up|ECONNRESET|premature close/i.test(e.message ?? '')) {
     return new GatewayError(502, 'The connection to Bedrock failed. Retry the request.', { type: 'api_error', code: 'upstream_connection_error' });
   }
+  if (name === 'TimeoutError') return upstreamTimeout();
   const status = e.$metadata?.httpStatusCode;
   if (status && status >= 400 && status < 500) {
     // An error Bedrock does not document says nothing the client can act on, and its text may name internal
