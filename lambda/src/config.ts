@@ -189,6 +189,8 @@ export interface GatewayConfig {
    * choice, since the lean client's HTTP library is not bundled into the function).
    */
   readonly bedrockClient: 'lean' | 'sdk';
+  /** Running as a Lambda function (AWS_LAMBDA_FUNCTION_NAME is set). */
+  readonly inLambda: boolean;
 }
 
 /**
@@ -280,6 +282,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
     metrics: { enabled: e.METRICS_ENABLED ?? e.AWS_LAMBDA_FUNCTION_NAME !== undefined, namespace: e.METRICS_NAMESPACE },
     store,
     bedrockClient: bedrockClient(e),
+    inLambda: e.AWS_LAMBDA_FUNCTION_NAME !== undefined,
   };
 }
 

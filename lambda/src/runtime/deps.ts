@@ -53,7 +53,7 @@ export function depsFromEnv(env: Readonly<Record<string, string | undefined>>, p
 }
 
 export function buildDeps(config: GatewayConfig, parts: RuntimeParts = {}): ProcessDeps {
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { lambda: config.inLambda });
   const fetchers: KeyFetcher[] = [];
   if (config.apiKeys.secretArn) fetchers.push(secretsManagerKeys(config.apiKeys.secretArn, config.region));
   if (config.apiKeys.parameterName) fetchers.push(parameterStoreKeys(config.apiKeys.parameterName, config.region));
