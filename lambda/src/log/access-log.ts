@@ -33,6 +33,8 @@ let exitHook = false;
 export class AccessLog {
   private readonly sink: LineSink;
   private readonly prefixes: Readonly<Record<AccessLevel, string>>;
+  /** `,"service":…,"sampling_rate":0`, after the timestamp. */
+  private readonly service: string;
   private readonly traceId: () => string | undefined;
   private readonly maxBatchBytes: number;
   private batch = '';
@@ -54,8 +56,6 @@ export class AccessLog {
       });
     }
   }
-
-  private readonly service: string;
 
   /** One line; `fields` is serialised as it is (keys in its order) and not kept. */
   write(level: AccessLevel, fields: Readonly<Record<string, unknown>>): void {

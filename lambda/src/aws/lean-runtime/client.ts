@@ -48,7 +48,7 @@ export interface LeanBedrockRuntime extends BedrockRuntime {
 }
 
 // The SDK's configuration and schemas are loosely typed at this level; these are the few shapes used.
-type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Config = Record<string, any>;
 type OperationSchema = ReturnType<typeof operation>;
 interface AuthOption {
   schemeId: string;
@@ -76,7 +76,7 @@ interface Resolved {
   readonly userAgent: Readonly<Record<string, string>>;
   readonly retry: ReturnType<typeof retryMiddleware>;
 }
-type Handler = (args: { input: object; request: HttpRequest }) => Promise<{ response: HttpResponse; output: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Handler = (args: { input: object; request: HttpRequest }) => Promise<{ response: HttpResponse; output: any }>;
 
 const schemaOf = (s: unknown): OperationSchema => {
   const [, ...parts] = s as [number, ...Parameters<typeof operation>];
@@ -152,7 +152,7 @@ export function createLeanBedrockRuntime(options: LeanRuntimeOptions): LeanBedro
   const onLambda = typeof process.env.AWS_LAMBDA_FUNCTION_NAME === 'string';
   const traceHeader = recursionDetectionMiddleware();
 
-  async function call(schema: OperationSchema, input: object, signal: AbortSignal | undefined, collect: boolean): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function call(schema: OperationSchema, input: object, signal: AbortSignal | undefined, collect: boolean): Promise<any> {
     const r = await setup();
     const { config, auth } = r;
     const context: Record<string | symbol, unknown> = {
