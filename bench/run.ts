@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const rig = await startRig(15 * 60_000, args.gatewayEnv);
   log(`placement: ${rig.placement.pinned ? `gateway on CPU ${rig.placement.gatewayCpu}, emulator + load generator on CPU ${rig.placement.driverCpu}` : 'not pinned (no taskset or one CPU)'}`);
-  const figures: Figures = {};
+  const figures: Figures = { gatewayClient: args.gatewayEnv.BEDROCK_CLIENT === 'sdk' ? 'sdk' : 'lean' };
   try {
     if (args.only.includes('lanes')) {
       log('lanes (a)-(d)…');

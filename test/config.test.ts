@@ -74,3 +74,22 @@ describe('loadConfig: the response store', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+describe('loadConfig: the Bedrock runtime client', () => {
+  it.each([
+    ['a Node server: the lean client', {}, 'lean'],
+    ['Lambda: the SDK client', { AWS_LAMBDA_FUNCTION_NAME: 'gateway' }, 'sdk'],
+    ['a Node server switched back', { BEDROCK_CLIENT: ' SDK ' }, 'sdk'],
+    ['Lambda, said explicitly', { AWS_LAMBDA_FUNCTION_NAME: 'gateway', BEDROCK_CLIENT: 'sdk' }, 'sdk'],
+    ['an empty value: the default', { BEDROCK_CLIENT: '' }, 'lean'],
+  ])('%s', (_name, env, expected) => {
+    expect(loadConfig(env).bedrockClient).toBe(expected);
+  });
+
+  it.each([
+    [{ BEDROCK_CLIENT: 'lean', AWS_LAMBDA_FUNCTION_NAME: 'gateway' }, /BEDROCK_CLIENT: lean is not bundled into the Lambda function/],
+    [{ BEDROCK_CLIENT: 'fast' }, /BEDROCK_CLIENT/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

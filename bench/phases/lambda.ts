@@ -72,7 +72,15 @@ function wallMs(args: string[], env: NodeJS.ProcessEnv): number {
 
 function probe(rig: Rig, mode: 'import' | 'alb', env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out = execFileSync(NODE, [rig.bundles.probe, mode, rig.bundles.lambda], { env, encoding: 'utf8', timeout: 120_000 });
-  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+  // The probe's answer is its last line that is not a log line (access lines still held are written at exit).
+  const lines = out.trim().split('\n').flatMap((l) => {
+    try {
+      return [JSON.parse(l) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+  return lines.filter((l) => !('level' in l && 'message' in l)).pop() ?? {};
 }
 
 function coldImport(rig: Rig, nodeOptions: string, samples: number): ColdImport {

@@ -15,6 +15,8 @@ export type LaneId =
   | 'b-sdk-stream'
   | 'b-sdk-default-json'
   | 'b-sdk-default-stream'
+  | 'b-lean-json'
+  | 'b-lean-stream'
   | 'c-gateway-json'
   | 'd-gateway-stream'
   | 'e-managed-json'
@@ -27,6 +29,8 @@ export const LANE_TITLES: Record<LaneId, string> = {
   'b-sdk-stream': '(b) SDK (gateway config), converseStream',
   'b-sdk-default-json': '(b) SDK default config (h2), converse',
   'b-sdk-default-stream': '(b) SDK default config (h2), converseStream',
+  'b-lean-json': '(b) lean client, converse',
+  'b-lean-stream': '(b) lean client, converseStream',
   'c-gateway-json': '(c) gateway, non-streaming',
   'd-gateway-stream': '(d) gateway, streaming',
   'e-managed-json': '(e) gateway, managed key, non-streaming',
@@ -108,6 +112,8 @@ export async function runThroughput(rig: Rig, gateway: GatewayProcess, opts: Thr
     'b-sdk-stream': sdk('gateway', true),
     'b-sdk-default-json': sdk('default', false),
     'b-sdk-default-stream': sdk('default', true),
+    'b-lean-json': sdk('lean', false),
+    'b-lean-stream': sdk('lean', true),
     'c-gateway-json': viaGateway(http(`${gateway.url}/api/v1/chat/completions`, chatBody(false), 'json', GATEWAY_HEADERS)),
     'd-gateway-stream': viaGateway(http(`${gateway.url}/api/v1/chat/completions`, chatBody(true), 'sse', GATEWAY_HEADERS)),
     'e-managed-json': viaGateway(http(`${gateway.url}/api/v1/chat/completions`, chatBody(false), 'json', managed)),

@@ -1,12 +1,14 @@
 /**
  * Lane (b): the AWS SDK calling the emulator in-process, with the gateway's own client configuration
- * (createBedrockRuntime) and with the SDK's defaults (HTTP/2 handler), to show what the SDK itself costs.
+ * (createBedrockRuntime), with the SDK's defaults (HTTP/2 handler), and the lean client the Node server uses
+ * by default (createLeanBedrockRuntime), to show what each Bedrock client itself costs.
  */
 import { BedrockRuntimeClient, type ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import { createBedrockRuntime, wrapClient, type BedrockRuntime } from '../../lambda/src/aws/bedrock-runtime';
+import { createLeanBedrockRuntime } from '../../lambda/src/aws/lean-runtime/client';
 import { finishRun, type LoadResult } from '../lib/stats';
 
-export type SdkConfig = 'gateway' | 'default';
+export type SdkConfig = 'gateway' | 'default' | 'lean';
 
 export interface SdkJob {
   readonly config: SdkConfig;
@@ -30,7 +32,7 @@ const clients = new Map<SdkConfig, BedrockRuntime>();
 function clientFor(config: SdkConfig, region: string): BedrockRuntime {
   let client = clients.get(config);
   if (!client) {
-    client = config === 'gateway' ? createBedrockRuntime({ region }) : wrapClient(new BedrockRuntimeClient({ region }));
+    client = config === 'gateway' ? createBedrockRuntime({ region }) : config === 'lean' ? createLeanBedrockRuntime({ region }) : wrapClient(new BedrockRuntimeClient({ region }));
     clients.set(config, client);
   }
   return client;

@@ -180,6 +180,11 @@ const envSchema = z.object({
   [ENV.USAGE_FLUSH_MS]: int(1_000, 0, 60_000),
   [ENV.MODEL_PRICES]: modelPrices,
   [ENV.AWS_LAMBDA_FUNCTION_NAME]: optionalString,
+  [ENV.BEDROCK_CLIENT]: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() !== '' ? v.trim().toLowerCase() : undefined))
+    .pipe(z.enum(['lean', 'sdk']).optional()),
 });
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -234,6 +239,14 @@ export interface GatewayConfig {
   /** CloudWatch embedded-metric-format lines on stdout (default: on in Lambda, off elsewhere). */
   readonly metrics: { readonly enabled: boolean; readonly namespace: string };
   readonly store: StoreConfig;
+  /**
+   * Which Bedrock runtime client serves Converse, ConverseStream and InvokeModel: `lean`
+   * (aws/lean-runtime/, the Node server's default) or `sdk` (the full SDK client; Lambda's default and only
+   * choice, since the lean client's HTTP library is not bundled into the function).
+   */
+  readonly bedrockClient: 'lean' | 'sdk';
+  /** Running as a Lambda function (AWS_LAMBDA_FUNCTION_NAME is set). */
+  readonly inLambda: boolean;
   readonly managedKeys: ManagedKeysConfig;
 }
 
@@ -353,7 +366,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
       usageFlushMs: e.USAGE_FLUSH_MS,
       prices: e.MODEL_PRICES,
     },
+    bedrockClient: bedrockClient(e),
+    inLambda: e.AWS_LAMBDA_FUNCTION_NAME !== undefined,
   };
+}
+
+function bedrockClient(e: z.output<typeof envSchema>): 'lean' | 'sdk' {
+  const inLambda = e.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+  if (inLambda && e.BEDROCK_CLIENT === 'lean') {
+    throw new ConfigError([`${ENV.BEDROCK_CLIENT}: lean is not bundled into the Lambda function; unset it or use sdk`]);
+  }
+  return e.BEDROCK_CLIENT ?? (inLambda ? 'sdk' : 'lean');
 }
 
 /** The store settings, or a ConfigError for a combination that cannot work. */

@@ -63,6 +63,7 @@ export const ENV = Object.freeze({
   USAGE_FLUSH_MS: 'USAGE_FLUSH_MS',
   MODEL_PRICES: 'MODEL_PRICES',
   AWS_LAMBDA_FUNCTION_NAME: 'AWS_LAMBDA_FUNCTION_NAME',
+  BEDROCK_CLIENT: 'BEDROCK_CLIENT',
 } as const);
 
 /** The name of an environment variable the gateway reads. */

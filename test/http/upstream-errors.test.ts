@@ -40,6 +40,8 @@ describe('fromBedrockError', () => {
     ['a frame with a bad checksum', new Error('The prelude checksum specified in the message (1) does not match the calculated CRC32 checksum (2)'), 502, 'upstream_invalid_response'],
     ['a truncated frame', new Error('Truncated event message received.'), 502, 'upstream_invalid_response'],
     ['an HTML 502 page', Object.assign(new SyntaxError('Unexpected token \'<\''), { name: 'SyntaxError', $response: {}, $metadata: { httpStatusCode: 502 } }), 502, 'upstream_error'],
+    ['a socket reset the SDK names a TimeoutError', Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }), 502, 'upstream_connection_error'],
+    ['a connection that was never made in time', Object.assign(new Error('did not establish a connection within 10000 ms'), { name: 'TimeoutError' }), 504, 'upstream_timeout'],
     ['an unknown 4xx', named('WeirdException', 'nope', 409), 400, 'upstream_rejected'],
     ['an unknown 5xx', named('WeirdException', 'nope', 500), 502, 'upstream_error'],
     ['a plain bug', new TypeError('x is undefined'), 500, 'internal_error'],

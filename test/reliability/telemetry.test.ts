@@ -24,10 +24,20 @@ const accessLines = (lines: Line[]): Line[] => lines.filter((l) => l.message ===
 const emfLines = (lines: Line[]): Line[] => lines.filter((l) => typeof l._aws === 'object');
 
 let out: ReturnType<typeof captureOutput>;
+/** Access lines are written in one batch at the end of the event-loop turn (log/access-log.ts). */
+const turn = () => new Promise((r) => setImmediate(r));
+/** The output so far, once the current turn's batch is out. */
+async function written(): Promise<Line[]> {
+  await turn();
+  return out.json();
+}
 beforeEach(() => {
   out = captureOutput();
 });
-afterEach(() => out.restore());
+afterEach(async () => {
+  await turn();
+  out.restore();
+});
 
 describe('access log', () => {
   it('writes one line per request with id, route, model, status, latency and tokens', async () => {
@@ -35,7 +45,7 @@ describe('access log', () => {
     const res = await app.request('/v1/chat/completions', { method: 'POST', headers: { ...auth, 'x-request-id': 'req-log-1' }, body: chatBody() });
     expect(res.status).toBe(200);
     await res.text();
-    const [line, ...rest] = accessLines(out.json());
+    const [line, ...rest] = accessLines(await written());
     expect(rest).toEqual([]);
     expect(line).toMatchObject({ level: 'INFO', requestId: 'req-log-1', method: 'POST', path: '/v1/chat/completions', status: 200, model: MODEL, inputTokens: 1, outputTokens: 1 });
     expect(typeof line.latencyMs).toBe('number');
@@ -62,12 +72,12 @@ describe('access log', () => {
     await reader.read();
     const firstSeen = performance.now(); // after the gateway saw the first token
     await new Promise((r) => setTimeout(r, 30));
-    expect(accessLines(out.json())).toEqual([]);
+    expect(accessLines(await written())).toEqual([]);
     const released = performance.now(); // before the stream can end
     release();
     while (!(await reader.read()).done);
     await new Promise((r) => setImmediate(r));
-    const [line] = accessLines(out.json());
+    const [line] = accessLines(await written());
     expect(line).toMatchObject({ status: 200, model: MODEL, inputTokens: 7, outputTokens: 2, cacheReadInputTokens: 5 });
     // On the gateway's clock the first token came before `firstSeen` and the end after `released`, however
     // slow the machine: a time to first token taken at the end of the stream would break this. (The log
@@ -89,7 +99,7 @@ describe('access log', () => {
     const stream = await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody({ stream: true }) });
     expect(await stream.text()).toContain('rate_limit_exceeded');
     await new Promise((r) => setImmediate(r));
-    const [first, second] = accessLines(out.json());
+    const [first, second] = accessLines(await written());
     expect(first).toMatchObject({ status: 400, errorType: 'invalid_request_error', errorCode: 'invalid_value', errorStatus: 400 });
     expect(second).toMatchObject({ status: 200, model: MODEL, errorType: 'rate_limit_error', errorCode: 'rate_limit_exceeded', errorStatus: 429 });
   });
@@ -113,7 +123,7 @@ describe('access log', () => {
     await reader.read();
     await reader.cancel();
     await waitFor(() => upstream?.aborted === true && accessLines(out.json()).length > 0, 10_000, 'upstream aborted and request logged');
-    const [line] = accessLines(out.json());
+    const [line] = accessLines(await written());
     expect(line).toMatchObject({ status: 200, errorCode: 'client_closed_request', errorStatus: 499 });
   });
 
@@ -124,6 +134,7 @@ describe('access log', () => {
       const app = appWith({ LOG_PROMPTS: logPrompts });
       const res = await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody({ messages: [{ role: 'user', content: secretPrompt }] }) });
       await res.text();
+      await turn();
       const all = capture.lines().join('\n');
       const [line] = accessLines(capture.json());
       capture.restore();
@@ -145,6 +156,7 @@ describe('access log', () => {
       const body = JSON.stringify({ model: MODEL, instructions: 'Be brief.', input: secretPrompt });
       const res = await app.request('/v1/responses', { method: 'POST', headers: auth, body });
       await res.text();
+      await turn();
       const all = capture.lines().join('\n');
       const [line] = accessLines(capture.json());
       capture.restore();
@@ -166,7 +178,7 @@ describe('access log', () => {
     const app = appWith({ LOG_LEVEL: 'ERROR', METRICS_ENABLED: 'false' }, bedrock);
     await (await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody() })).text();
     await (await app.request('/nope')).text();
-    const lines = accessLines(out.json());
+    const lines = accessLines(await written());
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 'ERROR', status: 500, errorCode: 'internal_error' });
   });
@@ -183,7 +195,7 @@ describe('EMF metrics', () => {
     const app = appWith({ LOG_LEVEL: 'SILENT', METRICS_NAMESPACE: 'TestGateway' });
     await (await app.request('/v1/chat/completions', { method: 'POST', headers: auth, body: chatBody() })).text();
     await (await app.request('/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: chatBody() })).text();
-    const [ok, unauthorized, byType] = emfLines(out.json());
+    const [ok, unauthorized, byType] = emfLines(await written());
     const aws = (l: Line) => (l._aws as { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> }).CloudWatchMetrics[0];
     expect(aws(ok).Namespace).toBe('TestGateway');
     expect(aws(ok).Dimensions).toEqual([['service', 'model']]);
@@ -322,7 +334,7 @@ describe('token counts on every model route (real server, emulator)', () => {
     await res.text();
     // The line is written when the server side of the request ends, which may be just after the client saw the end.
     await waitFor(() => accessLines(out.json()).some((l) => l.path === path), 10_000, 'access log line');
-    const [line] = accessLines(out.json()).filter((l) => l.path === path);
+    const [line] = accessLines(await written()).filter((l) => l.path === path);
     expect(line.inputTokens as number).toBeGreaterThan(0);
     if (path !== '/v1/embeddings') expect(line.outputTokens as number).toBeGreaterThan(0);
     if ('stream' in json) expect(line.timeToFirstTokenMs as number).toBeGreaterThan(0);

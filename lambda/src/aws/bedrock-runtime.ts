@@ -94,13 +94,14 @@ export function wrapClient(client: BedrockRuntimeClient): BedrockRuntime {
   });
 }
 
-interface Calls {
+/** The three calls a client makes; `bedrockRuntimeOf` turns them into the interface above. */
+export interface Calls {
   converse(input: ConverseCommandInput, signal?: AbortSignal): ReturnType<BedrockRuntime['converse']>;
   converseStream(input: ConverseStreamCommandInput, signal?: AbortSignal): Promise<{ stream?: AsyncIterable<ConverseStreamOutput> }>;
   invokeModel(input: ConstructorParameters<typeof InvokeModelCommand>[0], signal?: AbortSignal): Promise<{ body: Uint8Array }>;
 }
 
-function bedrockRuntimeOf(calls: Calls): BedrockRuntime {
+export function bedrockRuntimeOf(calls: Calls): BedrockRuntime {
   const decoder = new TextDecoder();
   return {
     converse: (input, signal) => calls.converse(input, signal),

@@ -36,11 +36,6 @@ const FIXED_MESSAGES: Record<string, string> = {
 };
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_HTTP2_STREAM_ERROR', 'ERR_HTTP2_SESSION_ERROR']);
-/**
- * Socket errors the SDK's HTTP handler renames to `TimeoutError` (it retries them as transient) although
- * nothing timed out: a reset or a broken pipe is a failed connection (502), not the gateway's deadline (504).
- */
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 /**
  * Why the SDK could not read Bedrock's bytes, if that is what `err` is: a body that is not JSON (an HTML
@@ -109,15 +104,14 @@ export function fromBedrockError(err: unknown): GatewayError {
       code: 'aws_credentials_unavailable',
     });
   }
-  if (e.code && RESET_CODES.has(e.code)) return connectionError();
+  // Before the timeout check: the SDK's NodeHttpHandler names a reset socket (ECONNRESET, EPIPE, ETIMEDOUT)
+  // a TimeoutError, but a connection that broke is not Bedrock being slow.
+  if ((e.code && NETWORK_CODES.has(e.code)) || /socket hang up|ECONNRESET|premature close/i.test(e.message ?? '')) return connectionError();
   if (name === 'TimeoutError') return upstreamTimeout();
   const status = e.$metadata?.httpStatusCode;
   // An error status with an unreadable body (a proxy's HTML page) is still that status's error, below.
   if (unparseableUpstream(err) && !(status && status >= 400)) {
     return new GatewayError(502, 'Bedrock returned an answer the gateway could not read. Retry the request.', { type: 'api_error', code: 'upstream_invalid_response' });
-  }
-  if ((e.code && NETWORK_CODES.has(e.code)) || /socket hang up|ECONNRESET|premature close/i.test(e.message ?? '')) {
-    return connectionError();
   }
   if (status && status >= 400 && status < 500) {
     // An error Bedrock does not document says nothing the client can act on, and its text may name internal

@@ -59,7 +59,8 @@ export function telemetry(options: TelemetryOptions): MiddlewareHandler<AppEnv> 
     if (t.ignored) Object.assign(fields, t.ignored);
     if (t.prompt !== undefined) fields.prompt = t.prompt;
     if (t.completion !== undefined) fields.completion = t.completion;
-    if (failed) logger.error('request', fields);
+    if (logger.access) logger.access(failed ? 'ERROR' : 'INFO', fields);
+    else if (failed) logger.error('request', fields);
     else logger.info('request', fields);
   }
 

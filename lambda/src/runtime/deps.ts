@@ -6,7 +6,7 @@
  */
 import { ApiKeyStore, type KeyFetcher } from '../auth/key-store';
 import { parameterStoreKeys, secretsManagerKeys } from '../aws/key-sources';
-import { createBedrockRuntime } from '../aws/bedrock-runtime';
+import { createBedrockRuntime, type BedrockRuntime, type BedrockRuntimeOptions } from '../aws/bedrock-runtime';
 import { hasKeySource, loadConfig, type GatewayConfig } from '../config';
 import type { AppDeps } from '../deps';
 import { createLogger, type AppLogger } from '../log/logger';
@@ -40,15 +40,24 @@ export function checkStartup(config: GatewayConfig): void {
   }
 }
 
-/** The environment → checked configuration → dependencies: what every runtime entry starts with. */
-export function depsFromEnv(env: Readonly<Record<string, string | undefined>>): ProcessDeps {
-  const config = loadConfig(env);
-  checkStartup(config);
-  return buildDeps(config);
+/**
+ * What a runtime entry ships beyond the shared code. The lean Bedrock client (aws/lean-runtime/) is handed in
+ * by the entries that bundle it (the Node server) so that its HTTP library stays out of the Lambda bundle;
+ * without it, BEDROCK_CLIENT=lean falls back to the SDK client.
+ */
+export interface RuntimeParts {
+  readonly leanBedrock?: (options: BedrockRuntimeOptions) => BedrockRuntime;
 }
 
-export function buildDeps(config: GatewayConfig): ProcessDeps {
-  const logger = createLogger(config.logLevel);
+/** The environment → checked configuration → dependencies: what every runtime entry starts with. */
+export function depsFromEnv(env: Readonly<Record<string, string | undefined>>, parts: RuntimeParts = {}): ProcessDeps {
+  const config = loadConfig(env);
+  checkStartup(config);
+  return buildDeps(config, parts);
+}
+
+export function buildDeps(config: GatewayConfig, parts: RuntimeParts = {}): ProcessDeps {
+  const logger = createLogger(config.logLevel, { lambda: config.inLambda });
   const fetchers: KeyFetcher[] = [];
   if (config.apiKeys.secretArn) fetchers.push(secretsManagerKeys(config.apiKeys.secretArn, config.region));
   if (config.apiKeys.parameterName) fetchers.push(parameterStoreKeys(config.apiKeys.parameterName, config.region));
@@ -71,7 +80,7 @@ export function buildDeps(config: GatewayConfig): ProcessDeps {
     logger,
     keyStore,
     keys: keyStore,
-    bedrock: createBedrockRuntime({ region: config.region }),
+    bedrock: config.bedrockClient === 'lean' && parts.leanBedrock ? parts.leanBedrock({ region: config.region }) : createBedrockRuntime({ region: config.region }),
     media: createMediaFetcher({
       allowPrivateAddresses: config.allowPrivateUrlFetch,
       maxRequestBytes: config.imageFetch.maxRequestBytes,

@@ -5,6 +5,7 @@ import { getRequestListener, RequestError, serve, type ServerType } from '@hono/
 import { createServer, type ServerOptions } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createApp } from '../../app';
+import { createLeanBedrockRuntime } from '../../aws/lean-runtime/client';
 import { ConfigError } from '../../config';
 import type { AppLogger } from '../../log/logger';
 import { GatewayError, internalError } from '../../http/errors';
@@ -89,7 +90,7 @@ function applyConnectionTimeouts(server: ServerType, keepAliveSeconds: number): 
 }
 
 export async function startServer(env: Readonly<Record<string, string | undefined>>): Promise<RunningServer> {
-  const deps = depsFromEnv(env);
+  const deps = depsFromEnv(env, { leanBedrock: createLeanBedrockRuntime });
   const { config } = deps;
   try {
     await deps.keyStore.load();
