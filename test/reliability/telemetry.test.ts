@@ -216,7 +216,7 @@ describe('EMF metrics', () => {
     const res = await app.request('/v1/chat/completions', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: chatBody() });
     expect(res.status).toBe(200);
     await res.text();
-    const lines = out.json();
+    const lines = await written();
     const chatLine = accessLines(lines).find((l) => l.path === '/v1/chat/completions');
     expect(chatLine).toMatchObject({ keyId: id, keyName: 'team-x', status: 200 });
     const perKey = emfLines(lines).find((l) => l.keyId === id);
@@ -350,11 +350,11 @@ describe('billing units on the image and rerank routes', () => {
     const post = (path: string, body: unknown) => app.request(path, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await post('/v1/images/generations', { model: 'amazon.nova-canvas-v1:0', prompt: 'secret lighthouse', n: 2 })).status).toBe(200);
     expect((await post('/v1/rerank', { model: 'amazon.rerank-v1:0', query: 'secret query', documents: ['a'] })).status).toBe(200);
-    const [images, rerank] = accessLines(out.json());
+    const [images, rerank] = accessLines(await written());
     expect(images).toMatchObject({ path: '/v1/images/generations', model: 'amazon.nova-canvas-v1:0', images: 2 });
     expect(rerank).toMatchObject({ path: '/v1/rerank', model: 'amazon.rerank-v1:0', searchUnits: 1 });
     expect(JSON.stringify(out.json())).not.toMatch(/secret/);
-    const [imageMetrics, rerankMetrics] = emfLines(out.json());
+    const [imageMetrics, rerankMetrics] = emfLines(await written());
     expect(imageMetrics).toMatchObject({ model: 'amazon.nova-canvas-v1:0', Images: 2 });
     expect(rerankMetrics).toMatchObject({ model: 'amazon.rerank-v1:0', SearchUnits: 1 });
   });

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { startEmulator, type Emulator } from '../../emulator';
 import { EVENTSTREAM_CONTENT_TYPE, eventFrame } from '../../emulator/eventstream';
 import { expectOpenAIError } from '../support/openai-error';
-import { MODEL, spawnGateway, stopLeftoverGateways, type GatewayProcess } from './support';
+import { MODEL, spawnGateway, stopLeftoverGateways, waitFor, type GatewayProcess } from './support';
 
 type Answer = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -120,7 +120,10 @@ describe('mid-stream', () => {
     expect(text).not.toContain('[DONE]');
     const last = text.trim().split('\n\n').at(-1)!;
     expectOpenAIError(JSON.parse(last.replace(/^data: /, '')), { code: 'upstream_invalid_response' });
-    const lines = logFor(res.headers.get('x-request-id')!);
+    // The log travels over the child's stdout pipe, which may arrive after the stream's last byte.
+    const id = res.headers.get('x-request-id')!;
+    await waitFor(() => logFor(id).some((l) => l.message === 'request'), 10_000, 'the access line of the stream');
+    const lines = logFor(id);
     expect(lines.filter((l) => l.message === 'upstream answer unreadable')).toHaveLength(1);
     expect(lines.some((l) => l.message === 'unhandled error')).toBe(false);
   });
