@@ -134,6 +134,14 @@ export class Monitoring extends Construct {
       new cloudwatch.GraphWidget({ title: 'Output tokens per model', left: [perModel('OutputTokens', 'Sum', '')], width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Errors per model and type', left: [new cloudwatch.MathExpression({ expression: `SEARCH('{${namespace},errorType,model,service} MetricName="Errors"', 'Sum', 300)`, label: '', period: PERIOD })], width: 8 }),
     );
+    // Managed API keys (dimensions service and keyId): one line per key that made requests.
+    const perKey = (metricName: string) =>
+      new cloudwatch.MathExpression({ expression: `SEARCH('{${namespace},keyId,service} MetricName="${metricName}"', 'Sum', 300)`, label: '', period: PERIOD });
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Requests per managed key', left: [perKey('Requests')], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Input tokens per managed key', left: [perKey('InputTokens')], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Output tokens per managed key', left: [perKey('OutputTokens')], width: 8 }),
+    );
   }
 
   private emailTopic(address: string): sns.Topic {

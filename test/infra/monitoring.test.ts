@@ -54,6 +54,13 @@ describe.each([
     for (const title of ['Latency p50', 'Latency p99', 'Time to first token p50', 'Time to first token p99', '429 throttled', '4xx', '5xx']) expect(body).toContain(title);
     expect(t.toJSON().Outputs.DashboardUrl).toBeDefined();
   });
+
+  it('charts requests and tokens per managed key, from the keyId dimension the handler emits', () => {
+    const body = JSON.stringify(resourceOfType(t, 'AWS::CloudWatch::Dashboard').Properties.DashboardBody);
+    for (const title of ['Requests per managed key', 'Input tokens per managed key', 'Output tokens per managed key']) expect(body).toContain(title);
+    // The dimension names of lambda/src/metrics/request-metrics.ts's per-key set, in SEARCH's schema form.
+    for (const metric of ['Requests', 'InputTokens', 'OutputTokens']) expect(body).toMatch(new RegExp(`,keyId,service\\} MetricName=[\\\\"]+${metric}`));
+  });
 });
 
 describe('alarm notifications', () => {
