@@ -2,8 +2,8 @@
  * Usage writes, off the request's path: finished requests' usage is held in memory and written in one batch
  * (one atomic ADD per key, model and day) every `flushMs`, or when a runtime asks (`flush()`: a Lambda
  * invocation before it ends, a server before it exits). A failed write is kept and tried again with the next
- * batch; past `maxPending` entries the oldest are dropped and logged, so a store outage cannot grow memory
- * without bound.
+ * batch; past `maxPending` rows the oldest are dropped and logged, so a store outage cannot grow memory
+ * without bound. Requests that write the same row (key, model, day, rate window) are added up in memory.
  */
 import { addCounts, totalTokens, ZERO_USAGE } from '../store/key-records';
 import type { KeyStore, UsageCounts, UsageEntry } from '../store/types';
@@ -11,13 +11,16 @@ import type { KeyStore, UsageCounts, UsageEntry } from '../store/types';
 export interface UsageRecorderOptions {
   /** Milliseconds between batched writes; 0 writes each request's usage as soon as it is over. @default 1000 */
   readonly flushMs?: number;
-  /** @default 10000 */
+  /** Most usage rows (key, model, day, minute) held while writes fail. @default 10000 */
   readonly maxPending?: number;
   readonly onError?: (err: unknown, dropped: number) => void;
 }
 
+/** Entries that write to the same usage row and rate window add up here, so a batch holds one per row. */
+const rowOf = (e: UsageEntry): string => `${e.keyId}\n${e.model}\n${e.day}\n${e.minute ?? ''}`;
+
 export class UsageRecorder {
-  private pending: UsageEntry[] = [];
+  private pending = new Map<string, UsageEntry>();
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private readonly flushMs: number;
@@ -32,7 +35,7 @@ export class UsageRecorder {
   }
 
   record(entry: UsageEntry): void {
-    this.pending.push(entry);
+    this.add(entry);
     if (this.flushMs === 0) {
       void this.flush();
       return;
@@ -46,36 +49,46 @@ export class UsageRecorder {
     }
   }
 
+  private add(entry: UsageEntry): void {
+    const row = rowOf(entry);
+    const held = this.pending.get(row);
+    this.pending.set(row, held ? { ...held, ...addCounts(held, entry) } : entry);
+  }
+
   /** Usage of `keyId` recorded here and not yet written. */
   pendingFor(keyId: string): UsageCounts {
     let sum = ZERO_USAGE;
-    for (const e of this.pending) if (e.keyId === keyId) sum = addCounts(sum, e);
+    for (const e of this.pending.values()) if (e.keyId === keyId) sum = addCounts(sum, e);
     return sum;
   }
 
   /** Tokens of `keyId` recorded here in rate window `minute` and not yet written. */
   pendingTokens(keyId: string, minute: number): number {
     let sum = 0;
-    for (const e of this.pending) if (e.keyId === keyId && e.minute === minute) sum += totalTokens(e);
+    for (const e of this.pending.values()) if (e.keyId === keyId && e.minute === minute) sum += totalTokens(e);
     return sum;
   }
 
+  /** Usage rows waiting to be written. */
   get pendingCount(): number {
-    return this.pending.length;
+    return this.pending.size;
   }
 
   /** Writes everything recorded so far; resolves when it is written (or kept for the next try). Never rejects. */
   async flush(): Promise<void> {
     if (this.flushing) await this.flushing;
-    if (this.pending.length === 0) return;
+    if (this.pending.size === 0) return;
     const batch = this.pending;
-    this.pending = [];
+    this.pending = new Map();
     this.flushing = this.store
-      .addUsage(batch)
+      .addUsage([...batch.values()])
       .catch((err: unknown) => {
-        this.pending = [...batch, ...this.pending];
-        const dropped = Math.max(0, this.pending.length - this.maxPending);
-        if (dropped) this.pending = this.pending.slice(dropped);
+        // Kept for the next write, added to whatever was recorded meanwhile; the oldest rows go past the cap.
+        const kept = this.pending;
+        this.pending = batch;
+        for (const e of kept.values()) this.add(e);
+        const dropped = Math.max(0, this.pending.size - this.maxPending);
+        for (const row of [...this.pending.keys()].slice(0, dropped)) this.pending.delete(row);
         this.options.onError?.(err, dropped);
       })
       .finally(() => (this.flushing = undefined));
