@@ -42,6 +42,11 @@ describe('esbuild bundling (local, no Docker)', () => {
       // The Node server's SSE writer builds a web Response at import (loading Node's fetch implementation,
       // tens of milliseconds): only the server entry may carry it.
       expect(code).not.toContain('x-hono-already-sent');
+      // Lambda refuses RESPONSE_STORE=sqlite and uses the SDK client: neither the embedded store nor the lean
+      // client's HTTP library is shipped, and the bundle stays within its cold-start budget.
+      expect(code).not.toContain('CREATE TABLE IF NOT EXISTS');
+      expect(code).not.toMatch(/undici/i);
+      expect(code.length).toBeLessThanOrEqual(600_000);
     }
     // Only the Function URL entry wraps the app for response streaming.
     expect(url.code).toContain('streamifyResponse');
@@ -54,7 +59,7 @@ const LAZY_EXPORTS: Record<string, string[]> = {
   'gpt-tokenizer/encoding/cl100k_base': ['decode'],
   '@aws-sdk/client-ssm': ['SSMClient', 'GetParameterCommand'],
   '@aws-sdk/client-bedrock': ['BedrockClient', 'ListFoundationModelsCommand', 'ListInferenceProfilesCommand'],
-  '@aws-sdk/client-dynamodb': ['DynamoDBClient', 'GetItemCommand', 'QueryCommand', 'PutItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'ConditionalCheckFailedException'],
+  '@aws-sdk/client-dynamodb': ['DynamoDBClient', 'GetItemCommand', 'QueryCommand', 'PutItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'UpdateItemCommand', 'ConditionalCheckFailedException'],
   '@aws-sdk/credential-provider-http': ['fromHttp'],
   '@smithy/credential-provider-imds': ['fromContainerMetadata', 'fromInstanceMetadata', 'ENV_CMDS_FULL_URI', 'ENV_CMDS_RELATIVE_URI'],
   '@aws-sdk/credential-provider-ini': ['fromIni'],

@@ -10,6 +10,7 @@ import { startEmulator, type Emulator } from '../../emulator';
 import { createApp } from '../../lambda/src/app';
 import { loadConfig } from '../../lambda/src/config';
 import { buildDeps } from '../../lambda/src/runtime/deps';
+import { EMBEDDED_STATE } from '../../lambda/src/store/embedded';
 import { auth, chatBody, fakeBedrock, fakeDeps } from '../support/fake-deps';
 import { expectOpenAIError } from '../support/openai-error';
 import { watchUnhandled } from './support';
@@ -29,7 +30,7 @@ beforeAll(async () => {
   unhandled = watchUnhandled();
   emulator = await startEmulator();
   Object.assign(process.env, { AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url, AWS_ENDPOINT_URL_BEDROCK: emulator.url, AWS_ACCESS_KEY_ID: 'AKIDEMULATOR', AWS_SECRET_ACCESS_KEY: 'x', AWS_MAX_ATTEMPTS: '1' });
-  app = createApp(buildDeps(loadConfig({ API_KEY: KEY, AWS_REGION: 'us-east-1', LOG_LEVEL: 'SILENT', UPSTREAM_TIMEOUT_MS: '5000' })));
+  app = createApp(buildDeps(loadConfig({ API_KEY: KEY, AWS_REGION: 'us-east-1', LOG_LEVEL: 'SILENT', UPSTREAM_TIMEOUT_MS: '5000' }), { embeddedState: EMBEDDED_STATE }));
 });
 afterAll(async () => {
   await emulator.close();

@@ -17,10 +17,9 @@ import { defaultModels } from '../models/defaults';
 import { createResolver } from '../models/resolver';
 import { createDynamoTable } from '../aws/dynamodb';
 import { dynamoResponseStore } from '../store/dynamodb';
-import { loadSqlite, openSqliteStore } from '../store/sqlite';
 import { StoreUnavailable, type KeyStore, type ResponseStore } from '../store/types';
 import { dynamoKeyStore } from '../store/dynamodb-keys';
-import { openSqliteKeyStore } from '../store/sqlite-keys';
+import type { EmbeddedState } from '../store/embedded';
 import { ManagedKeys } from '../keys/managed-keys';
 import { priceTable } from '../keys/pricing';
 
@@ -47,6 +46,8 @@ export function checkStartup(config: GatewayConfig): void {
  */
 export interface RuntimeParts {
   readonly leanBedrock?: (options: BedrockRuntimeOptions) => BedrockRuntime;
+  /** The embedded store (store/embedded.ts), handed in by the entries that may use it (not Lambda's). */
+  readonly embeddedState?: EmbeddedState;
 }
 
 /** The environment → checked configuration → dependencies: what every runtime entry starts with. */
@@ -99,22 +100,22 @@ export function buildDeps(config: GatewayConfig, parts: RuntimeParts = {}): Proc
       catalog,
       readableNames: config.enableApplicationInferenceProfiles,
     }),
-    ...buildState(config, logger),
+    ...buildState(config, logger, parts.embeddedState),
   };
 }
 
 /** The stored responses and the managed keys, on one backend (one table, or one database file). */
-export function buildState(config: GatewayConfig, logger: AppLogger): Pick<AppDeps, 'store' | 'managedKeys'> {
+export function buildState(config: GatewayConfig, logger: AppLogger, embedded?: EmbeddedState): Pick<AppDeps, 'store' | 'managedKeys'> {
   const { store: storeConfig, managedKeys: keysConfig } = config;
   if (storeConfig.backend === 'dynamodb') {
     const table = createDynamoTable({ region: config.region, tableName: storeConfig.tableName, timeoutMs: storeConfig.timeoutMs });
     const store = dynamoResponseStore(table, { ttlSeconds: storeConfig.ttlDays * 86_400, timeoutMs: storeConfig.timeoutMs });
     return { store, managedKeys: keysConfig.enabled ? managedKeysOn(dynamoKeyStore(table), config, logger) : undefined };
   }
-  const store = buildStore(config, logger);
-  if (!store || storeConfig.backend !== 'sqlite' || !keysConfig.enabled) return { store };
+  const store = buildStore(config, logger, embedded);
+  if (!store || !embedded || storeConfig.backend !== 'sqlite' || !keysConfig.enabled) return { store };
   // Managed keys and usage beside the responses (the same file; with `:memory:`, their own database).
-  return { store, managedKeys: managedKeysOn(openSqliteKeyStore({ path: storeConfig.path, timeoutMs: storeConfig.timeoutMs }), config, logger) };
+  return { store, managedKeys: managedKeysOn(embedded.openSqliteKeyStore({ path: storeConfig.path, timeoutMs: storeConfig.timeoutMs }), config, logger) };
 }
 
 function managedKeysOn(keyStore: KeyStore, config: GatewayConfig, logger: AppLogger): ManagedKeys {
@@ -128,8 +129,11 @@ function managedKeysOn(keyStore: KeyStore, config: GatewayConfig, logger: AppLog
   });
 }
 
-/** The configured response store; undefined when storage is off (or, by default only, this Node has no SQLite). */
-export function buildStore(config: GatewayConfig, logger: AppLogger): ResponseStore | undefined {
+/**
+ * The configured response store; undefined when storage is off (or, by default only, when this Node has no
+ * SQLite or this runtime ships no embedded store).
+ */
+export function buildStore(config: GatewayConfig, logger: AppLogger, embedded?: EmbeddedState): ResponseStore | undefined {
   const { store } = config;
   const options = { ttlSeconds: store.ttlDays * 86_400, timeoutMs: store.timeoutMs };
   switch (store.backend) {
@@ -138,14 +142,16 @@ export function buildStore(config: GatewayConfig, logger: AppLogger): ResponseSt
     case 'dynamodb':
       return dynamoResponseStore(createDynamoTable({ region: config.region, tableName: store.tableName, timeoutMs: store.timeoutMs }), options);
     case 'sqlite':
-      if (!loadSqlite()) {
-        const message = `Stored responses need node:sqlite (Node 22.13 or later); this is Node ${process.versions.node}.`;
-        if (store.explicit) throw new StartupError(`${message} Run a newer Node, or set RESPONSE_STORE=none.`);
+      if (!embedded?.loadSqlite()) {
+        const message = embedded
+          ? `Stored responses need node:sqlite (Node 22.13 or later); this is Node ${process.versions.node}.`
+          : 'This runtime ships no embedded store (RESPONSE_STORE=sqlite serves the Node server only).';
+        if (store.explicit) throw new StartupError(`${message} ${embedded ? 'Run a newer Node' : 'Use RESPONSE_STORE=dynamodb'}, or set RESPONSE_STORE=none.`);
         logger.warn(`${message} Stored responses are off.`);
         return undefined;
       }
       try {
-        return openSqliteStore({ path: store.path, ...options });
+        return embedded.openSqliteStore({ path: store.path, ...options });
       } catch (err) {
         const reason = err instanceof StoreUnavailable ? err.reason : String(err);
         throw new StartupError(`Cannot open the response store at STORE_SQLITE_PATH=${store.path}: ${reason}`);

@@ -10,6 +10,7 @@ import { ConfigError } from '../../config';
 import type { AppLogger } from '../../log/logger';
 import { GatewayError, internalError } from '../../http/errors';
 import { depsFromEnv, StartupError } from '../deps';
+import { EMBEDDED_STATE } from '../../store/embedded';
 import { drain } from './drain';
 import { nodeSseTransport } from './sse';
 
@@ -90,7 +91,7 @@ function applyConnectionTimeouts(server: ServerType, keepAliveSeconds: number): 
 }
 
 export async function startServer(env: Readonly<Record<string, string | undefined>>): Promise<RunningServer> {
-  const deps = depsFromEnv(env, { leanBedrock: createLeanBedrockRuntime });
+  const deps = depsFromEnv(env, { leanBedrock: createLeanBedrockRuntime, embeddedState: EMBEDDED_STATE });
   const { config } = deps;
   try {
     await deps.keyStore.load();
