@@ -106,33 +106,36 @@ export function createDynamoTable(options: DynamoTableOptions): DynamoTable {
     }
   }
 
+  /** Every page of one Query, strongly consistent, each page within the call deadline. */
+  async function queryAll(names: Record<string, string>, keyCondition: string, values: TableItem): Promise<TableItem[]> {
+    const items: TableItem[] = [];
+    let start: TableItem | undefined;
+    do {
+      const page = await call((sdk, client, abortSignal) =>
+        client.send(
+          new sdk.QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: keyCondition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+          { abortSignal },
+        ),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
   return {
     tableName,
     getItem: (key) =>
       call(async (sdk, client, abortSignal) => (await client.send(new sdk.GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }), { abortSignal })).Item),
 
-    async queryPartition(partitionKey, value) {
-      const items: TableItem[] = [];
-      let start: TableItem | undefined;
-      do {
-        const page = await call((sdk, client, abortSignal) =>
-          client.send(
-            new sdk.QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: '#pk = :pk',
-              ExpressionAttributeNames: { '#pk': partitionKey },
-              ExpressionAttributeValues: { ':pk': { S: value } },
-              ConsistentRead: true,
-              ExclusiveStartKey: start,
-            }),
-            { abortSignal },
-          ),
-        );
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return items;
-    },
+    queryPartition: (partitionKey, value) => queryAll({ '#pk': partitionKey }, '#pk = :pk', { ':pk': { S: value } }),
 
     putItemIf: (item, condition) =>
       call(async (sdk, client, abortSignal) => {
@@ -171,28 +174,8 @@ export function createDynamoTable(options: DynamoTableOptions): DynamoTable {
         }
       }),
 
-    async queryRange(partitionKey, value, sortKey, from, to) {
-      const items: TableItem[] = [];
-      let start: TableItem | undefined;
-      do {
-        const page = await call((sdk, client, abortSignal) =>
-          client.send(
-            new sdk.QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-              ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
-              ExpressionAttributeValues: { ':pk': { S: value }, ':from': { S: from }, ':to': { S: to } },
-              ConsistentRead: true,
-              ExclusiveStartKey: start,
-            }),
-            { abortSignal },
-          ),
-        );
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return items;
-    },
+    queryRange: (partitionKey, value, sortKey, from, to) =>
+      queryAll({ '#pk': partitionKey, '#sk': sortKey }, '#pk = :pk AND #sk BETWEEN :from AND :to', { ':pk': { S: value }, ':from': { S: from }, ':to': { S: to } }),
 
     putItem: (item) =>
       call(async (sdk, client, abortSignal) => (await client.send(new sdk.PutItemCommand({ TableName: tableName, Item: item, ReturnValues: 'ALL_OLD' }), { abortSignal })).Attributes),

@@ -5,8 +5,8 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { byKeyDayModel, mergeEntries, WINDOW_TTL_SECONDS } from './key-records';
-import { loadSqlite } from './sqlite';
-import { reasonOf, StoreUnavailable, type KeyRecord, type KeyStore, type KeyStoreOperation, type UsageRow, type WindowCounts } from './types';
+import { openDatabase, unavailable } from './sqlite';
+import { StoreUnavailable, type KeyRecord, type KeyStore, type KeyStoreOperation, type UsageRow, type WindowCounts } from './types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS managed_keys (
@@ -42,23 +42,7 @@ export interface SqliteKeyStoreOptions {
 }
 
 export function openSqliteKeyStore(options: SqliteKeyStoreOptions): KeyStore {
-  const sqlite = loadSqlite();
-  if (!sqlite) throw new StoreUnavailable('open', 'node:sqlite needs Node 22.13 or later');
-  let db: DatabaseSync;
-  try {
-    db = new sqlite.DatabaseSync(options.path);
-    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.timeoutMs))}`);
-    if (options.path !== ':memory:') db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
-    db.exec(SCHEMA);
-  } catch (err) {
-    throw unavailable('open', err);
-  }
-  return new SqliteKeyStore(db);
-}
-
-function unavailable(operation: StoreUnavailable['operation'], err: unknown): StoreUnavailable {
-  const errstr = (err as { errstr?: unknown }).errstr;
-  return new StoreUnavailable(operation, typeof errstr === 'string' ? `SQLite: ${errstr}` : reasonOf(err), { cause: err });
+  return new SqliteKeyStore(openDatabase(options.path, options.timeoutMs, SCHEMA));
 }
 
 class SqliteKeyStore implements KeyStore {

@@ -67,23 +67,30 @@ export interface SqliteStoreOptions extends StoreOptions {
   readonly path: string;
 }
 
-/** Opens (and creates) the database; throws `StoreUnavailable('open', …)` when this Node has no SQLite or the file cannot be opened. */
-export function openSqliteStore(options: SqliteStoreOptions): ResponseStore {
+/**
+ * Opens (and creates) a database with `schema` applied, waiting up to `timeoutMs` for another connection's
+ * lock; throws `StoreUnavailable('open', …)` when this Node has no SQLite or the file cannot be opened.
+ */
+export function openDatabase(path: string, timeoutMs: number, schema: string): DatabaseSync {
   const sqlite = loadSqlite();
   if (!sqlite) throw new StoreUnavailable('open', 'node:sqlite needs Node 22.13 or later');
-  let db: DatabaseSync;
   try {
-    db = new sqlite.DatabaseSync(options.path);
-    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.timeoutMs))}`);
-    if (options.path !== ':memory:') db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
-    db.exec(SCHEMA);
+    const db = new sqlite.DatabaseSync(path);
+    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(timeoutMs))}`);
+    if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
+    db.exec(schema);
+    return db;
   } catch (err) {
     throw unavailable('open', err);
   }
-  return new SqliteResponseStore(db, options);
 }
 
-function unavailable(operation: StoreUnavailable['operation'], err: unknown): StoreUnavailable {
+export function openSqliteStore(options: SqliteStoreOptions): ResponseStore {
+  return new SqliteResponseStore(openDatabase(options.path, options.timeoutMs, SCHEMA), options);
+}
+
+/** A SQLite failure as the store reports it: SQLite's own text for the log, never the client. */
+export function unavailable(operation: StoreUnavailable['operation'], err: unknown): StoreUnavailable {
   const errstr = (err as { errstr?: unknown }).errstr;
   return new StoreUnavailable(operation, typeof errstr === 'string' ? `SQLite: ${errstr}` : reasonOf(err), { cause: err });
 }
