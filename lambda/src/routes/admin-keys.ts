@@ -44,7 +44,7 @@ export function managedKeysOrOff(deps: AppDeps): ManagedKeys {
 const notFound = (id: string) => new GatewayError(404, `No API key with id '${id}'.`, { param: 'id', code: 'key_not_found' });
 
 /** Applies a create or update body to a record (absent: keep; null: clear). */
-function applyBody(base: KeyRecord, body: UpdateKeyBody, managed: ManagedKeys, nowMs: number): KeyRecord {
+function applyBody(base: KeyRecord, body: UpdateKeyBody, managed: ManagedKeys): KeyRecord {
   const next: { -readonly [K in keyof KeyRecord]: KeyRecord[K] } = { ...base };
   const set = <K extends keyof KeyRecord>(field: K, value: KeyRecord[K] | null | undefined) => {
     if (value === undefined) return;
@@ -61,7 +61,6 @@ function applyBody(base: KeyRecord, body: UpdateKeyBody, managed: ManagedKeys, n
   if (next.budget?.usd !== undefined && !managed.hasPrices) {
     throw invalidRequest('A USD budget needs prices: set MODEL_PRICES on the gateway, or give a token budget.', 'budget.usd', 'invalid_value');
   }
-  if (body.expires_at != null && body.expires_at * 1000 <= nowMs) throw invalidRequest('expires_at is in the past.', 'expires_at', 'invalid_value');
   return next;
 }
 
@@ -71,7 +70,7 @@ export function createKeyHandler(deps: AppDeps) {
     const body = parseRequest(createKeySchema, await readJson(c, deps.config.limits.json)) as CreateKeyBody;
     const now = Date.now();
     const { id, key } = newManagedKey();
-    const record = applyBody({ id, name: body.name, secretHash: hashSecret(key), hint: key.slice(-4), createdAt: Math.floor(now / 1000) }, body, managed, now);
+    const record = applyBody({ id, name: body.name, secretHash: hashSecret(key), hint: key.slice(-4), createdAt: Math.floor(now / 1000) }, body, managed);
     if (!(await managed.store.createKey(record))) throw new GatewayError(409, 'A key id collided; try again.', { code: 'conflict' });
     managed.cache.set(id, record);
     return c.json({ ...presentKey(record, now), key }, 201);
@@ -93,7 +92,8 @@ export function getKeyHandler(deps: AppDeps) {
     const managed = managedKeysOrOff(deps);
     const id = c.req.param('id') ?? '';
     const record = await managed.store.getKey(id);
-    if (!record) throw notFound(id);
+    // A revoked key is deleted as far as the API goes (its record stays for usage reports and ?include_revoked).
+    if (!record || record.revokedAt !== undefined) throw notFound(id);
     return c.json(presentKey(record, Date.now()));
   };
 }
@@ -106,25 +106,26 @@ export function updateKeyHandler(deps: AppDeps) {
     const current = await managed.store.getKey(id);
     if (!current || current.revokedAt !== undefined) throw notFound(id);
     const now = Date.now();
-    const next = applyBody(current, body, managed, now);
+    const next = applyBody(current, body, managed);
     if (!(await managed.store.updateKey(next))) throw notFound(id);
     managed.cache.set(id, next);
     return c.json(presentKey(next, now));
   };
 }
 
-/** Revokes: the key stops authenticating (everywhere within KEY_CACHE_SECONDS); its record and usage stay for reports. */
+/**
+ * Revokes: the key stops authenticating (everywhere within KEY_CACHE_SECONDS) and reads as deleted (404); its
+ * record and usage stay for usage reports and `GET /admin/keys?include_revoked=true`.
+ */
 export function deleteKeyHandler(deps: AppDeps) {
   return async function deleteKey(c: Context<AppEnv>): Promise<Response> {
     const managed = managedKeysOrOff(deps);
     const id = c.req.param('id') ?? '';
     const current = await managed.store.getKey(id);
-    if (!current) throw notFound(id);
-    if (current.revokedAt === undefined) {
-      const revoked = { ...current, revokedAt: Math.floor(Date.now() / 1000) };
-      if (!(await managed.store.updateKey(revoked))) throw notFound(id);
-      managed.cache.set(id, revoked);
-    }
+    if (!current || current.revokedAt !== undefined) throw notFound(id);
+    const revoked = { ...current, revokedAt: Math.floor(Date.now() / 1000) };
+    if (!(await managed.store.updateKey(revoked))) throw notFound(id);
+    managed.cache.set(id, revoked);
     return c.json({ id, object: 'gateway.api_key.deleted', deleted: true });
   };
 }

@@ -20,7 +20,9 @@ function dayParam(value: string | undefined, param: 'from' | 'to', fallback: str
   if (value === undefined || value === '') return fallback;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && dayOf(Date.parse(`${value}T00:00:00Z`)) === value) return value;
   if (/^\d{1,12}$/.test(value)) return dayOf(Number(value) * 1000);
-  throw invalidRequest(`Invalid value for '${param}': expected a date (YYYY-MM-DD) or unix seconds.`, param, 'invalid_value');
+  // A full ISO 8601 time counts for its UTC day.
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value) && Number.isFinite(Date.parse(value))) return dayOf(Date.parse(value));
+  throw invalidRequest(`Invalid value for '${param}': expected a date (YYYY-MM-DD), an ISO 8601 time or unix seconds.`, param, 'invalid_value');
 }
 
 function groupingOf(value: string | undefined): { model: boolean; day: boolean } {

@@ -24,7 +24,16 @@ const build = (patch: boolean) => {
       .strictObject({ tokens: positiveInt.optional(), usd: z.number().positive().max(1e9).optional(), period: z.enum(['day', 'month']).optional() })
       .refine((b) => b.tokens !== undefined || b.usd !== undefined, 'give tokens, usd or both (or null for no budget)')
       .nullish(),
-    expires_at: z.number().int().min(0).max(253_402_300_799).nullish(),
+    // Unix seconds, or an ISO 8601 date or time; a moment already past makes a key that is already expired.
+    expires_at: z
+      .union([
+        z.number().int().min(0).max(253_402_300_799),
+        z
+          .string()
+          .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && Number.isFinite(Date.parse(v)), 'expected unix seconds or an ISO 8601 date')
+          .transform((v) => Math.floor(Date.parse(v) / 1000)),
+      ])
+      .nullish(),
     metadata: z
       .record(z.string().regex(METADATA_KEY, 'metadata keys take Bedrock requestMetadata characters'), z.string().regex(METADATA_VALUE, 'metadata values take Bedrock requestMetadata characters'))
       .refine((m) => Object.keys(m).length <= MAX_KEY_METADATA, `at most ${MAX_KEY_METADATA} pairs (Bedrock takes 16; the gateway adds the key's id and name)`)
