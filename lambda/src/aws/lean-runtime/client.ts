@@ -75,6 +75,8 @@ interface Resolved {
   readonly auth: ChosenAuth;
   readonly userAgent: Readonly<Record<string, string>>;
   readonly retry: ReturnType<typeof retryMiddleware>;
+  /** The config the signer sees: the client's, with one signer kept per signing scheme (`signingConfigOf`). */
+  readonly signingConfig: Config;
 }
 type Handler = (args: { input: object; request: HttpRequest }) => Promise<{ response: HttpResponse; output: any }>;
 
@@ -128,6 +130,7 @@ async function resolve(options: LeanRuntimeOptions): Promise<Resolved> {
   await userAgentMiddleware(config as Parameters<typeof userAgentMiddleware>[0])(async (args) => ({ output: args as never, response: undefined }), {})({ input: {}, request: probe });
   return {
     config,
+    signingConfig: signingConfigOf(config),
     endpointV2,
     endpointSigning,
     serializeContext: { endpoint: async () => endpointV1 },
@@ -135,6 +138,31 @@ async function resolve(options: LeanRuntimeOptions): Promise<Resolved> {
     userAgent: { ...probe.headers },
     retry: retryMiddleware(config as Parameters<typeof retryMiddleware>[0]),
   };
+}
+
+type SignerProvider = (authScheme?: { name?: string; signingName?: string; signingRegion?: string }) => Promise<unknown>;
+
+/**
+ * The client's config as the SigV4 signer reads it, except that its `signer` provider, which builds a new
+ * SignatureV4 (from a copy of the whole config) for every call, answers one instance per signing scheme: the
+ * same signer, built once, whose signing-key cache then saves the HMAC chain of every later call. Writes the
+ * signer makes (the clock-skew offset) land on this object, which every call shares.
+ */
+function signingConfigOf(config: Config): Config {
+  const build = (config as { signer?: SignerProvider }).signer;
+  if (!build) return config;
+  const signers = new Map<string, Promise<unknown>>();
+  const signer: SignerProvider = (authScheme) => {
+    const key = `${authScheme?.name}\n${authScheme?.signingName}\n${authScheme?.signingRegion}`;
+    let held = signers.get(key);
+    if (!held) {
+      held = build(authScheme);
+      signers.set(key, held);
+      held.catch(() => signers.delete(key));
+    }
+    return held;
+  };
+  return Object.assign(Object.create(config) as Config, { signer });
 }
 
 export function createLeanBedrockRuntime(options: LeanRuntimeOptions): LeanBedrockRuntime {
@@ -161,7 +189,7 @@ export function createLeanBedrockRuntime(options: LeanRuntimeOptions): LeanBedro
       authSchemes: r.endpointV2.properties?.authSchemes,
       [SMITHY_CONTEXT_KEY]: signal ? { abortSignal: signal } : {},
     };
-    const extracted = auth.option.propertiesExtractor?.(config, context) ?? {};
+    const extracted = auth.option.propertiesExtractor?.(r.signingConfig, context) ?? {};
     const identityProperties = { ...auth.option.identityProperties, ...extracted.identityProperties };
     const signingProperties = { ...auth.option.signingProperties, ...extracted.signingProperties, ...r.endpointSigning };
     const identity = await auth.identityProvider(identityProperties);
