@@ -12,7 +12,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import OpenAI from 'openai';
 import { APPLICATION_PROFILE_ARN } from '../../emulator/catalog';
 import { startServer, type RunningServer } from '../../lambda/src/runtime/node/server';
-import { startDynalite, type Dynalite } from '../store/dynalite';
+import { useDynaliteTable } from '../store/dynalite';
 import { TEST_KEY, useHarness } from './harness';
 
 const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
@@ -40,17 +40,7 @@ interface CreatedKey {
 type ErrorBody = { error: { type: string; code: string | null; message: string; param: string | null } };
 
 describe.each(backends)('managed keys on the %s store', (_name, backendEnv) => {
-  let dynamo: Dynalite | undefined;
-  beforeAll(async () => {
-    if (backendEnv.RESPONSE_STORE !== 'dynamodb') return;
-    dynamo = await startDynalite();
-    await dynamo.createTable(TABLE);
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-  });
-  afterAll(async () => {
-    await dynamo?.close();
-    delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  });
+  const dynamo = useDynaliteTable(TABLE, backendEnv.RESPONSE_STORE === 'dynamodb');
   const env = { ...backendEnv, KEY_CACHE_SECONDS: '1', MODEL_PRICES: JSON.stringify({ 'anthropic.claude-3-5-haiku*': HAIKU_PRICE }) };
   const h = useHarness(env);
 
@@ -83,8 +73,9 @@ describe.each(backends)('managed keys on the %s store', (_name, backendEnv) => {
     expect(secret).toHaveLength(43);
     expect(JSON.stringify(listed)).not.toContain(secret);
     expect(JSON.stringify(one)).not.toContain(secret);
-    if (dynamo) {
-      const items = await dynamo.client.send(new ScanCommand({ TableName: TABLE }));
+    const table = dynamo();
+    if (table) {
+      const items = await table.client.send(new ScanCommand({ TableName: TABLE }));
       expect(JSON.stringify(items.Items)).not.toContain(secret);
       expect(JSON.stringify(items.Items)).toContain(created.id);
     }

@@ -6,7 +6,7 @@
  */
 import OpenAI from 'openai';
 import type { ResponseInputItem } from 'openai/resources/responses/responses';
-import { startDynalite, type Dynalite } from '../store/dynalite';
+import { useDynaliteTable } from '../store/dynalite';
 import { useHarness } from './harness';
 
 const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
@@ -24,17 +24,7 @@ const backends: Array<[string, Record<string, string>]> = [
 ];
 
 describe.each(backends)('stored responses on the %s store', (_name, env) => {
-  let dynamo: Dynalite | undefined;
-  beforeAll(async () => {
-    if (env.RESPONSE_STORE !== 'dynamodb') return;
-    dynamo = await startDynalite();
-    await dynamo.createTable(TABLE);
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-  });
-  afterAll(async () => {
-    await dynamo?.close();
-    delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  });
+  useDynaliteTable(TABLE, env.RESPONSE_STORE === 'dynamodb');
   const h = useHarness(env);
   const sent = (op: 'converse' | 'converse-stream' = 'converse') => h.emulator.lastRequest(op)?.body as Body;
 

@@ -57,3 +57,23 @@ export async function startDynalite(): Promise<Dynalite> {
     },
   };
 }
+
+/**
+ * For an end-to-end file: when `enabled`, dynalite with `table` created, found by the gateway the way deployed
+ * code finds DynamoDB (AWS_ENDPOINT_URL_DYNAMODB), from beforeAll to afterAll. Call it before `useHarness`, so
+ * the endpoint is set when the gateway starts. The accessor returns the running instance (undefined when off).
+ */
+export function useDynaliteTable(table: string, enabled: boolean): () => Dynalite | undefined {
+  let dynamo: Dynalite | undefined;
+  beforeAll(async () => {
+    if (!enabled) return;
+    dynamo = await startDynalite();
+    await dynamo.createTable(table);
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+  });
+  afterAll(async () => {
+    await dynamo?.close();
+    if (enabled) delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+  });
+  return () => dynamo;
+}

@@ -29,11 +29,15 @@ export function checkModelAccess(key: KeyRecord, requested: string, resolved: Re
 }
 
 /** The application inference profile the key calls `resolved` through, if its record maps one. */
+const compiledProfiles = new WeakMap<object, Array<readonly [RegExp, string]>>();
+
 export function profileFor(key: KeyRecord, resolved: ResolvedModel): string | undefined {
-  if (!key.inferenceProfiles) return undefined;
-  for (const [pattern, arn] of Object.entries(key.inferenceProfiles)) {
-    const re = globToRegExp(pattern);
-    if ([resolved.modelId, resolved.foundationModelId, resolved.name].some((n) => n !== undefined && re.test(n))) return arn;
-  }
+  const profiles = key.inferenceProfiles;
+  if (!profiles) return undefined;
+  // Compiled once per key record (records are cached and replaced, never changed in place).
+  let entries = compiledProfiles.get(profiles);
+  if (!entries) compiledProfiles.set(profiles, (entries = Object.entries(profiles).map(([pattern, arn]) => [globToRegExp(pattern), arn] as const)));
+  const names = [resolved.modelId, resolved.foundationModelId, resolved.name];
+  for (const [re, arn] of entries) if (names.some((n) => n !== undefined && re.test(n))) return arn;
   return undefined;
 }

@@ -5,7 +5,7 @@
  * overrun by the requests in flight when it is reached, plus what other processes spend within `refreshMs`.
  */
 import { DomainError } from '../errors/domain-error';
-import { addCounts, totalTokens, ZERO_USAGE } from '../store/key-records';
+import { addCounts, subtractCounts, totalTokens, ZERO_USAGE } from '../store/key-records';
 import type { KeyRecord, KeyStore, UsageCounts } from '../store/types';
 import { periodOf } from './periods';
 import type { UsageRecorder } from './usage-recorder';
@@ -70,15 +70,9 @@ export class SpendTracker {
       let base = pending;
       for (const r of rows) base = addCounts(base, r);
       entry.base = base;
-      entry.local = subtract(entry.local, localAtStart);
+      entry.local = subtractCounts(entry.local, localAtStart);
       entry.readAt = this.clock();
     })().finally(() => (entry.refreshing = undefined));
     return entry.refreshing;
   }
-}
-
-function subtract(a: UsageCounts, b: UsageCounts): UsageCounts {
-  const out: Record<string, number> = {};
-  for (const k of Object.keys(a) as Array<keyof UsageCounts>) out[k] = a[k] - b[k];
-  return out as unknown as UsageCounts;
 }

@@ -16,11 +16,14 @@ export const ZERO_USAGE: UsageCounts = Object.freeze({
 
 export const USAGE_FIELDS = ['requests', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'costNanoUsd', 'unpricedRequests'] as const;
 
-export function addCounts(a: UsageCounts, b: UsageCounts): UsageCounts {
+function combine(a: UsageCounts, b: UsageCounts, sign: 1 | -1): UsageCounts {
   const out: Record<string, number> = {};
-  for (const f of USAGE_FIELDS) out[f] = a[f] + b[f];
+  for (const f of USAGE_FIELDS) out[f] = a[f] + sign * b[f];
   return out as unknown as UsageCounts;
 }
+
+export const addCounts = (a: UsageCounts, b: UsageCounts): UsageCounts => combine(a, b, 1);
+export const subtractCounts = (a: UsageCounts, b: UsageCounts): UsageCounts => combine(a, b, -1);
 
 /** Tokens a rate window and a token budget count: everything Bedrock processed for the request. */
 export const totalTokens = (u: UsageCounts): number => u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
