@@ -36,7 +36,10 @@ describe('the SDK parts the lean client uses', () => {
   });
 
   it.each([
-    ['retryMiddleware', parts.retryMiddleware],
+    ['getRetryAfterHint', parts.getRetryAfterHint],
+    ['isThrottlingError', parts.isThrottlingError],
+    ['isTransientError', parts.isTransientError],
+    ['isServerError', parts.isServerError],
     ['recursionDetectionMiddleware', parts.recursionDetectionMiddleware],
     ['userAgentMiddleware', parts.userAgentMiddleware],
     ['getEndpointFromInstructions', parts.getEndpointFromInstructions],
@@ -52,10 +55,24 @@ describe('the SDK parts the lean client uses', () => {
 
   it('the middleware factories still take (next, context) and give a handler', () => {
     const next = async () => ({ output: {}, response: undefined });
-    const config = { retryStrategy: async () => ({}), maxAttempts: async () => 1 } as never;
-    expect(typeof parts.retryMiddleware(config)(next as never, {} as never)).toBe('function');
     expect(typeof parts.recursionDetectionMiddleware()(next as never, {} as never)).toBe('function');
   });
+
+  it('the retry headers keep their names', () => {
+    expect([parts.INVOCATION_ID_HEADER, parts.REQUEST_HEADER]).toEqual(['amz-sdk-invocation-id', 'amz-sdk-request']);
+  });
+
+  it.each(['standard', 'adaptive'])(
+    "the client's %s retry strategy has the v2 interface the lean retry loop drives",
+    async (mode) => {
+      const client = new parts.BedrockRuntimeClient({ region: 'us-east-1', retryMode: mode, maxAttempts: 4, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+      const strategy = (await (client.config as unknown as { retryStrategy(): Promise<Record<string, unknown>> }).retryStrategy()) as Record<string, unknown> & { acquireInitialRetryToken(s: string): Promise<{ getRetryCount(): number; getRetryDelay(): number }> };
+      expect(strategy.mode).toBe(mode);
+      for (const method of ['acquireInitialRetryToken', 'refreshRetryTokenForRetry', 'recordSuccess']) expect([method, typeof strategy[method]]).toEqual([method, 'function']);
+      const token = await strategy.acquireInitialRetryToken('');
+      expect([token.getRetryCount(), typeof token.getRetryDelay()]).toEqual([0, 'number']);
+    },
+  );
 
   it("the client's resolved configuration has the members the lean client reads", () => {
     const client = new parts.BedrockRuntimeClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });

@@ -6,7 +6,8 @@
  * they choose, the user-agent provider), the endpoint rules (AWS_ENDPOINT_URL_BEDROCK_RUNTIME, FIPS,
  * dual-stack), the auth-scheme choice and its signer (SigV4 through `@smithy/signature-v4`, with clock-skew
  * correction; or the bearer signer), the `AwsRestJsonProtocol` serde with the client's exception classes and
- * event-stream unmarshalling, the retry middleware itself, and the recursion-detection middleware on Lambda.
+ * event-stream unmarshalling, the retry strategy with its error classification (run by `retry.ts`, the retry
+ * middleware's loop without its per-call costs), and the recursion-detection middleware on Lambda.
  *
  * Replaced: the middleware stack (resolved per call by the SDK) by the short fixed sequence below; the
  * endpoint, the auth-scheme choice and the user-agent headers are worked out once, not per call; and
@@ -26,12 +27,12 @@ import {
   InvokeModel$,
   operation,
   recursionDetectionMiddleware,
-  retryMiddleware,
   SMITHY_CONTEXT_KEY,
   toEndpointV1,
   userAgentMiddleware,
   type HttpResponse,
 } from './sdk-parts';
+import { retryPolicyOf, withRetries, type RetryPolicy } from './retry';
 import { UndiciTransport } from './transport';
 
 export interface LeanRuntimeOptions {
@@ -74,7 +75,7 @@ interface Resolved {
   readonly serializeContext: { endpoint(): Promise<unknown> };
   readonly auth: ChosenAuth;
   readonly userAgent: Readonly<Record<string, string>>;
-  readonly retry: ReturnType<typeof retryMiddleware>;
+  readonly retry: RetryPolicy;
   /** The config the signer sees: the client's, with one signer kept per signing scheme (`signingConfigOf`). */
   readonly signingConfig: Config;
 }
@@ -136,7 +137,7 @@ async function resolve(options: LeanRuntimeOptions): Promise<Resolved> {
     serializeContext: { endpoint: async () => endpointV1 },
     auth,
     userAgent: { ...probe.headers },
-    retry: retryMiddleware(config as Parameters<typeof retryMiddleware>[0]),
+    retry: await retryPolicyOf(config as Parameters<typeof retryPolicyOf>[0]),
   };
 }
 
@@ -203,8 +204,8 @@ export function createLeanBedrockRuntime(options: LeanRuntimeOptions): LeanBedro
     if (!headers.host) headers.host = request.port != null ? `${request.hostname}:${request.port}` : request.hostname;
     Object.assign(headers, r.userAgent);
 
-    const attempt: Handler = async (args) => {
-      const signed = await auth.signer.sign(args.request, identity, signingProperties);
+    const attempt = async (unsigned: HttpRequest): Promise<Awaited<ReturnType<Handler>>> => {
+      const signed = await auth.signer.sign(unsigned, identity, signingProperties);
       let result: Awaited<ReturnType<Handler>>;
       try {
         const response = await transport.send(signed, signal, collect);
@@ -216,8 +217,8 @@ export function createLeanBedrockRuntime(options: LeanRuntimeOptions): LeanBedro
       auth.signer.successHandler?.(result.response, signingProperties);
       return result;
     };
-    const withRetries = r.retry(attempt as never, context as never) as unknown as Handler;
-    const send: Handler = onLambda ? (traceHeader(withRetries as never, context as never) as unknown as Handler) : withRetries;
+    const withRetry: Handler = (args) => withRetries(r.retry, args.request, signal, () => attempt(args.request));
+    const send: Handler = onLambda ? (traceHeader(withRetry as never, context as never) as unknown as Handler) : withRetry;
     return (await send({ input, request })).output;
   }
 

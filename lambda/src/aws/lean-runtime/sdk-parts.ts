@@ -9,7 +9,7 @@ export { recursionDetectionMiddleware, userAgentMiddleware } from '@aws-sdk/core
 export { DefaultIdentityProviderConfig } from '@smithy/core';
 export { getEndpointFromInstructions, toEndpointV1 } from '@smithy/core/endpoints';
 export { buildQueryString, HttpRequest, HttpResponse } from '@smithy/core/protocols';
-export { retryMiddleware } from '@smithy/core/retry';
+export { getRetryAfterHint, INVOCATION_ID_HEADER, isServerError, isThrottlingError, isTransientError, REQUEST_HEADER } from '@smithy/core/retry';
 export { operation } from '@smithy/core/schema';
 export { SMITHY_CONTEXT_KEY } from '@smithy/types';
 
