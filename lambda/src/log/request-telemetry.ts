@@ -28,7 +28,7 @@ export class RequestTelemetry {
   completion?: string;
   /** What the gateway left out of the request (hosted tools, extras the model family does not take). */
   ignored?: { ignoredTools?: string; ignoredFields?: string };
-  /** The deadline of this request's upstream calls, so any route's error handling can tell a timeout. */
+  /** Set (aborted, with the timeout as its reason) once this request's upstream deadline fired, so any route's error handling can tell a timeout. */
   upstreamDeadline?: AbortSignal;
   private streaming = false;
   private streamDone = false;

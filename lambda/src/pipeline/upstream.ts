@@ -48,20 +48,35 @@ export async function fetchRemoteMedia(
 }
 
 /**
- * The client's disconnect and the upstream timeout, as one signal for the SDK call. The timer is cleared
- * when the request ends: `AbortSignal.timeout` would keep every finished request's signals alive until
- * UPSTREAM_TIMEOUT_MS passed (measured: ~1.5 KB each, hundreds of MB at a few hundred requests a second).
+ * The client's disconnect and the upstream timeout (and `extra`, when given), as one signal for the SDK
+ * call, aborted with the reason of whichever fires first. The timer and the listeners go when the request
+ * ends: `AbortSignal.timeout` would keep every finished request's signals alive until UPSTREAM_TIMEOUT_MS
+ * passed (measured: ~1.5 KB each, hundreds of MB at a few hundred requests a second), and `AbortSignal.any`
+ * costs about 8 µs a call against under 1 µs for two listeners (Node 22, measured alone).
  */
 export function upstreamSignal(c: Context<AppEnv>, timeoutMs: number, extra?: AbortSignal): AbortSignal {
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new DOMException('The upstream call timed out.', 'TimeoutError')), timeoutMs);
-  timer.unref();
+  const upstream = new AbortController();
   const scope = requestTelemetry(c);
-  scope.upstreamDeadline = deadline.signal;
-  scope.onComplete(() => clearTimeout(timer));
-  const signals = [c.req.raw.signal, deadline.signal];
-  if (extra) signals.push(extra);
-  return AbortSignal.any(signals);
+  const timer = setTimeout(() => {
+    const reason = new DOMException('The upstream call timed out.', 'TimeoutError');
+    // Set before the abort: what the abort sets off is rendered as this request's timeout.
+    scope.upstreamDeadline = AbortSignal.abort(reason);
+    upstream.abort(reason);
+  }, timeoutMs);
+  timer.unref();
+  const sources = extra ? [c.req.raw.signal, extra] : [c.req.raw.signal];
+  const follow = (source: AbortSignal) => () => upstream.abort(source.reason);
+  const listeners = sources.map((source) => {
+    const listener = follow(source);
+    if (source.aborted) listener();
+    else source.addEventListener('abort', listener, { once: true });
+    return listener;
+  });
+  scope.onComplete(() => {
+    clearTimeout(timer);
+    sources.forEach((source, i) => source.removeEventListener('abort', listeners[i]));
+  });
+  return upstream.signal;
 }
 
 export interface UpstreamStream {
