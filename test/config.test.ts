@@ -15,6 +15,15 @@ describe('loadConfig', () => {
     [{ ENABLE_PROMPT_CACHING: 'true' }, 'enablePromptCaching', true],
     [{ MODEL_ALIASES: '{"gpt-4o":"us.anthropic.claude-x"}' }, 'modelAliases', { 'gpt-4o': 'us.anthropic.claude-x' }],
     [{ LOG_LEVEL: 'debug' }, 'logLevel', 'DEBUG'],
+    [{ LOG_LEVEL: ' warn ' }, 'logLevel', 'WARN'],
+    [{ LOG_LEVEL: '' }, 'logLevel', 'INFO'],
+    [{ HOSTED_TOOLS: 'Reject' }, 'hostedTools', 'reject'],
+    [{ HOSTED_TOOLS: ' ' }, 'hostedTools', 'ignore'],
+    [{ HOST: '' }, 'host', ''],
+    [{ METRICS_ENABLED: 'on' }, 'metrics', { enabled: true, namespace: 'BedrockOpenAIGateway' }],
+    [{ AWS_LAMBDA_FUNCTION_NAME: 'gw' }, 'metrics', { enabled: true, namespace: 'BedrockOpenAIGateway' }],
+    [{ AWS_LAMBDA_FUNCTION_NAME: 'gw', METRICS_ENABLED: 'no' }, 'metrics', { enabled: false, namespace: 'BedrockOpenAIGateway' }],
+    [{ MODEL_PRICES: '{"m*":{"input":1,"output":2}}' }, 'managedKeys', { enabled: true, cacheSeconds: 5, usageFlushMs: 1000, prices: { 'm*': { input: 1, output: 2 } } }],
     [{ DEFAULT_IMAGE_MODEL: 'amazon.nova-canvas-v1:0' }, 'defaultImageModel', 'amazon.nova-canvas-v1:0'],
     [{ DEFAULT_RERANK_MODEL: 'cohere.rerank-v3-5:0' }, 'defaultRerankModel', 'cohere.rerank-v3-5:0'],
   ])('%j sets %s', (env, key, value) => {
@@ -37,8 +46,23 @@ describe('loadConfig', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
-    const message = (err as Error).message;
-    for (const name of ['PORT', 'ENABLE_PROMPT_CACHING', 'MODEL_ALIASES']) expect(message).toContain(name);
+    expect((err as ConfigError).problems).toEqual([
+      'PORT: expected an integer from 0 to 65535, got "eighty"',
+      'ENABLE_PROMPT_CACHING: expected true or false, got "maybe"',
+      'MODEL_ALIASES: expected a JSON object of strings, e.g. {"gpt-4o":"us.anthropic.claude-sonnet-4-5-20250929-v1:0"}',
+    ]);
+  });
+
+  it.each([
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of DEBUG, INFO, WARN, ERROR, SILENT, got "loud"'],
+    [{ HOSTED_TOOLS: 'drop' }, 'HOSTED_TOOLS: expected one of ignore, reject, got "drop"'],
+    [{ PORT: '1.5' }, 'PORT: expected an integer from 0 to 65535, got "1.5"'],
+    [{ MAX_IMAGES: '-1' }, 'MAX_IMAGES: expected an integer from 0 to 10000, got "-1"'],
+    [{ METRICS_ENABLED: 'sometimes' }, 'METRICS_ENABLED: expected true or false, got "sometimes"'],
+    [{ MODEL_PRICES: '{"m":{"input":-1,"output":1}}' }, 'MODEL_PRICES: expected a JSON object of model patterns'],
+    [{ MODEL_PRICES: '{"m":{"input":1,"output":1,"extra":2}}' }, 'MODEL_PRICES: expected a JSON object of model patterns'],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
   });
 });
 

@@ -13,101 +13,109 @@ import type { JsonBudget } from './schema/json-budget';
  */
 export const MAX_JSON_DEPTH = 128;
 
-const bool = (fallback: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return fallback;
-      const s = v.trim().toLowerCase();
-      if (['1', 'true', 'yes', 'on'].includes(s)) return true;
-      if (['0', 'false', 'no', 'off'].includes(s)) return false;
-      ctx.addIssue({ code: 'custom', message: `expected true or false, got "${v}"` });
-      return fallback;
-    });
+/**
+ * One variable's reader: its value from the raw string, reporting a problem through `problem` (and then
+ * giving a fallback, so every bad variable is reported at once). Plain functions rather than a zod schema:
+ * building the ~60-field schema cost about 8 ms of every Lambda cold start, to parse one map once.
+ */
+type Reader<T> = (raw: string | undefined, problem: (message: string) => void) => T;
 
-const int = (fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return fallback;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `expected an integer from ${min} to ${max}, got "${v}"` });
-        return fallback;
-      }
-      return n;
-    });
+const blank = (v: string | undefined): v is undefined => v === undefined || v.trim() === '';
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'off']);
+
+function flag<T>(fallback: T): Reader<boolean | T> {
+  return (v, problem) => {
+    if (blank(v)) return fallback;
+    const s = v.trim().toLowerCase();
+    if (TRUE.has(s)) return true;
+    if (FALSE.has(s)) return false;
+    problem(`expected true or false, got "${v}"`);
+    return fallback;
+  };
+}
+
+const bool = (fallback: boolean): Reader<boolean> => flag(fallback) as Reader<boolean>;
 
 /** A boolean whose default depends on other variables: undefined when unset. */
-const optionalBool = z
-  .string()
-  .optional()
-  .transform((v, ctx) => {
-    if (v === undefined || v.trim() === '') return undefined;
-    const s = v.trim().toLowerCase();
-    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
-    if (['0', 'false', 'no', 'off'].includes(s)) return false;
-    ctx.addIssue({ code: 'custom', message: `expected true or false, got "${v}"` });
-    return undefined;
-  });
+const optionalBool: Reader<boolean | undefined> = flag(undefined);
 
-const list = z
-  .string()
-  .optional()
-  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
-
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
-
-const jsonMap = z
-  .string()
-  .optional()
-  .transform((v, ctx): Record<string, string> => {
-    if (!v || v.trim() === '') return {};
-    try {
-      const parsed: unknown = JSON.parse(v);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((x) => typeof x === 'string')) {
-        return parsed as Record<string, string>;
-      }
-    } catch {
-      // fall through to the issue below
+const int =
+  (fallback: number, min: number, max: number): Reader<number> =>
+  (v, problem) => {
+    if (blank(v)) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problem(`expected an integer from ${min} to ${max}, got "${v}"`);
+      return fallback;
     }
-    ctx.addIssue({ code: 'custom', message: 'expected a JSON object of strings, e.g. {"gpt-4o":"us.anthropic.claude-sonnet-4-5-20250929-v1:0"}' });
-    return {};
-  });
+    return n;
+  };
 
-const price = z.number().finite().nonnegative();
-const modelPrices = z
-  .string()
-  .optional()
-  .transform((v, ctx): Record<string, ModelPrice> => {
-    if (!v || v.trim() === '') return {};
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(v);
-    } catch {
-      parsed = undefined;
+/** The value as given; `fallback` only when the variable is unset (an empty value stays empty). */
+const text =
+  (fallback: string): Reader<string> =>
+  (v) =>
+    v ?? fallback;
+
+const list: Reader<string[]> = (v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+const optionalString: Reader<string | undefined> = (v) => (blank(v) ? undefined : v.trim());
+
+/** One of `values` after `normalise`; `fallback` when unset or blank. */
+const oneOf =
+  <const V extends string, F extends V | undefined>(values: readonly V[], fallback: F, normalise: (v: string) => string): Reader<V | F> =>
+  (v, problem) => {
+    if (blank(v)) return fallback;
+    const s = normalise(v.trim());
+    if ((values as readonly string[]).includes(s)) return s as V;
+    problem(`expected one of ${values.join(', ')}, got "${v}"`);
+    return fallback;
+  };
+
+const jsonMap: Reader<Record<string, string>> = (v, problem) => {
+  if (blank(v)) return {};
+  try {
+    const parsed: unknown = JSON.parse(v);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((x) => typeof x === 'string')) {
+      return parsed as Record<string, string>;
     }
-    const table = z.record(z.string().min(1), z.strictObject({ input: price, output: price, cache_read: price.optional(), cache_write: price.optional() })).safeParse(parsed);
-    if (table.success) return table.data;
-    ctx.addIssue({ code: 'custom', message: 'expected a JSON object of model patterns to USD per million tokens, e.g. {"anthropic.claude-3-5-haiku*":{"input":0.8,"output":4}}' });
-    return {};
-  });
+  } catch {
+    // fall through to the problem below
+  }
+  problem('expected a JSON object of strings, e.g. {"gpt-4o":"us.anthropic.claude-sonnet-4-5-20250929-v1:0"}');
+  return {};
+};
+
+const modelPrices: Reader<Record<string, ModelPrice>> = (v, problem) => {
+  if (blank(v)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    parsed = undefined;
+  }
+  // Built only when MODEL_PRICES is set.
+  const price = z.number().finite().nonnegative();
+  const table = z.record(z.string().min(1), z.strictObject({ input: price, output: price, cache_read: price.optional(), cache_write: price.optional() })).safeParse(parsed);
+  if (table.success) return table.data;
+  problem('expected a JSON object of model patterns to USD per million tokens, e.g. {"anthropic.claude-3-5-haiku*":{"input":0.8,"output":4}}');
+  return {};
+};
 
 const STORE_BACKENDS = ['dynamodb', 'sqlite', 'none'] as const;
 const TABLE_NAME = /^([A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255})$/;
 
-const envSchema = z.object({
+const tableName: Reader<string | undefined> = (v, problem) => {
+  const name = optionalString(v, problem);
+  if (name !== undefined && !TABLE_NAME.test(name)) problem('expected a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -) or table ARN');
+  return name;
+};
+
+const ENV_READERS = {
   [ENV.PORT]: int(8000, 0, 65535),
-  [ENV.HOST]: z.string().optional().default('0.0.0.0'),
-  [ENV.API_ROUTE_PREFIX]: z
-    .string()
-    .optional()
-    .transform((v) => normalisePrefix(v ?? '/api/v1')),
+  [ENV.HOST]: text('0.0.0.0'),
+  [ENV.API_ROUTE_PREFIX]: (v: string | undefined) => normalisePrefix(v ?? '/api/v1'),
   [ENV.API_KEY]: optionalString,
   [ENV.API_KEYS]: list,
   [ENV.API_KEY_SECRET_ARN]: optionalString,
@@ -120,11 +128,7 @@ const envSchema = z.object({
   [ENV.DEFAULT_IMAGE_MODEL]: optionalString,
   [ENV.DEFAULT_RERANK_MODEL]: optionalString,
   [ENV.ALLOWED_ORIGINS]: list,
-  [ENV.LOG_LEVEL]: z
-    .string()
-    .optional()
-    .transform((v) => (v ?? 'INFO').toUpperCase())
-    .pipe(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'])),
+  [ENV.LOG_LEVEL]: oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'], 'INFO', (s) => s.toUpperCase()),
   [ENV.LOG_PROMPTS]: bool(false),
   [ENV.MAX_BODY_BYTES]: int(20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
   [ENV.UPSTREAM_TIMEOUT_MS]: int(300_000, 1_000, 3_600_000),
@@ -139,11 +143,7 @@ const envSchema = z.object({
   [ENV.ALIAS_GPT_TO_DEFAULT]: bool(false),
   [ENV.MODEL_CATALOG_TTL_SECONDS]: int(600, 0, 86_400),
   [ENV.REASONING_AS_THINK_TAGS]: bool(false),
-  [ENV.HOSTED_TOOLS]: z
-    .string()
-    .optional()
-    .transform((v) => (v ?? 'ignore').toLowerCase())
-    .pipe(z.enum(['ignore', 'reject'])),
+  [ENV.HOSTED_TOOLS]: oneOf(['ignore', 'reject'], 'ignore', (s) => s.toLowerCase()),
   [ENV.ALLOW_PRIVATE_URL_FETCH]: bool(false),
   // Request limits checked before any upstream call (Bedrock documents 20 images of 3.75 MB and 5 documents of 4.5 MB).
   [ENV.MAX_MESSAGES]: int(10_000, 1, 1_000_000),
@@ -165,14 +165,10 @@ const envSchema = z.object({
   // Node server: how long a request's headers and body may take to arrive (issue 18).
   [ENV.REQUEST_TIMEOUT_MS]: int(120_000, 1_000, 3_600_000),
   [ENV.METRICS_ENABLED]: optionalBool,
-  [ENV.METRICS_NAMESPACE]: z.string().optional().default('BedrockOpenAIGateway'),
-  [ENV.RESPONSE_STORE]: z
-    .string()
-    .optional()
-    .transform((v) => (v && v.trim() !== '' ? v.trim().toLowerCase() : undefined))
-    .pipe(z.enum(STORE_BACKENDS).optional()),
+  [ENV.METRICS_NAMESPACE]: text('BedrockOpenAIGateway'),
+  [ENV.RESPONSE_STORE]: oneOf(STORE_BACKENDS, undefined, (s) => s.toLowerCase()),
   [ENV.RESPONSE_TTL_DAYS]: int(30, 1, 3650),
-  [ENV.STORE_TABLE_NAME]: optionalString.refine((v) => v === undefined || TABLE_NAME.test(v), 'expected a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -) or table ARN'),
+  [ENV.STORE_TABLE_NAME]: tableName,
   [ENV.STORE_SQLITE_PATH]: optionalString,
   [ENV.STORE_TIMEOUT_MS]: int(5_000, 100, 60_000),
   [ENV.MANAGED_KEYS]: bool(true),
@@ -180,12 +176,22 @@ const envSchema = z.object({
   [ENV.USAGE_FLUSH_MS]: int(1_000, 0, 60_000),
   [ENV.MODEL_PRICES]: modelPrices,
   [ENV.AWS_LAMBDA_FUNCTION_NAME]: optionalString,
-  [ENV.BEDROCK_CLIENT]: z
-    .string()
-    .optional()
-    .transform((v) => (v && v.trim() !== '' ? v.trim().toLowerCase() : undefined))
-    .pipe(z.enum(['lean', 'sdk']).optional()),
-});
+  [ENV.BEDROCK_CLIENT]: oneOf(['lean', 'sdk'], undefined, (s) => s.toLowerCase()),
+} satisfies Record<string, Reader<unknown>>;
+
+type Env = { readonly [K in keyof typeof ENV_READERS]: ReturnType<(typeof ENV_READERS)[K]> };
+
+/** Every variable read; every problem reported at once, naming the variable. */
+function readEnv(env: Readonly<Record<string, string | undefined>>): Env {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [name, read] of Object.entries(ENV_READERS) as Array<[string, Reader<unknown>]>) {
+    const raw = env[name];
+    out[name] = read(typeof raw === 'string' ? raw : undefined, (message) => problems.push(`${name}: ${message}`));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as Env;
+}
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 
@@ -311,12 +317,7 @@ function normalisePrefix(prefix: string): string {
 
 /** Parses the environment; every problem is reported at once, naming the variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): GatewayConfig {
-  // Parsed once per process: compiling zod's fast path for it (jit) would cost more than it saves.
-  const parsed = envSchema.safeParse(env, { jitless: true });
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  const e = parsed.data;
+  const e = readEnv(env);
   const store = storeConfig(e);
   const literal = [...(e.API_KEY ? [e.API_KEY] : []), ...e.API_KEYS];
   return {
@@ -371,7 +372,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): G
   };
 }
 
-function bedrockClient(e: z.output<typeof envSchema>): 'lean' | 'sdk' {
+function bedrockClient(e: Env): 'lean' | 'sdk' {
   const inLambda = e.AWS_LAMBDA_FUNCTION_NAME !== undefined;
   if (inLambda && e.BEDROCK_CLIENT === 'lean') {
     throw new ConfigError([`${ENV.BEDROCK_CLIENT}: lean is not bundled into the Lambda function; unset it or use sdk`]);
@@ -380,7 +381,7 @@ function bedrockClient(e: z.output<typeof envSchema>): 'lean' | 'sdk' {
 }
 
 /** The store settings, or a ConfigError for a combination that cannot work. */
-function storeConfig(e: z.output<typeof envSchema>): StoreConfig {
+function storeConfig(e: Env): StoreConfig {
   const inLambda = e.AWS_LAMBDA_FUNCTION_NAME !== undefined;
   const explicit = e.RESPONSE_STORE !== undefined;
   const backend = e.RESPONSE_STORE ?? (e.STORE_TABLE_NAME ? 'dynamodb' : inLambda ? 'none' : 'sqlite');
