@@ -20,13 +20,14 @@ export const MAX_JSON_DEPTH = 128;
  */
 type Reader<T> = (raw: string | undefined, problem: (message: string) => void) => T;
 
-const blank = (v: string | undefined): v is undefined => v === undefined || v.trim() === '';
+/** Set to something other than whitespace (an empty variable counts as unset). */
+const present = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['0', 'false', 'no', 'off']);
 
 function flag<T>(fallback: T): Reader<boolean | T> {
   return (v, problem) => {
-    if (blank(v)) return fallback;
+    if (!present(v)) return fallback;
     const s = v.trim().toLowerCase();
     if (TRUE.has(s)) return true;
     if (FALSE.has(s)) return false;
@@ -43,7 +44,7 @@ const optionalBool: Reader<boolean | undefined> = flag(undefined);
 const int =
   (fallback: number, min: number, max: number): Reader<number> =>
   (v, problem) => {
-    if (blank(v)) return fallback;
+    if (!present(v)) return fallback;
     const n = Number(v);
     if (!Number.isInteger(n) || n < min || n > max) {
       problem(`expected an integer from ${min} to ${max}, got "${v}"`);
@@ -60,13 +61,13 @@ const text =
 
 const list: Reader<string[]> = (v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
-const optionalString: Reader<string | undefined> = (v) => (blank(v) ? undefined : v.trim());
+const optionalString: Reader<string | undefined> = (v) => (present(v) ? v.trim() : undefined);
 
 /** One of `values` after `normalise`; `fallback` when unset or blank. */
 const oneOf =
   <const V extends string, F extends V | undefined>(values: readonly V[], fallback: F, normalise: (v: string) => string): Reader<V | F> =>
   (v, problem) => {
-    if (blank(v)) return fallback;
+    if (!present(v)) return fallback;
     const s = normalise(v.trim());
     if ((values as readonly string[]).includes(s)) return s as V;
     problem(`expected one of ${values.join(', ')}, got "${v}"`);
@@ -74,7 +75,7 @@ const oneOf =
   };
 
 const jsonMap: Reader<Record<string, string>> = (v, problem) => {
-  if (blank(v)) return {};
+  if (!present(v)) return {};
   try {
     const parsed: unknown = JSON.parse(v);
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((x) => typeof x === 'string')) {
@@ -88,7 +89,7 @@ const jsonMap: Reader<Record<string, string>> = (v, problem) => {
 };
 
 const modelPrices: Reader<Record<string, ModelPrice>> = (v, problem) => {
-  if (blank(v)) return {};
+  if (!present(v)) return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(v);
