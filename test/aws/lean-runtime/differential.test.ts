@@ -418,6 +418,28 @@ describe('the same results for answers only a raw server gives', () => {
     expect(lean.result).toEqual(sdk.result);
   });
 
+  it('repeated and mixed-case answer headers are read alike (request id, error type)', async () => {
+    // The scripted headers come after the server's own lower-case x-amzn-requestid: the id arrives twice.
+    const answer = { status: 400, headers: { 'X-Amzn-ErrorType': 'ValidationException', 'X-Amzn-RequestId': 'second-id' }, body: JSON.stringify({ message: 'bad' }) };
+    const server = await rawServer([answer]);
+    try {
+      const [sdk, lean] = await withClients({ AWS_ENDPOINT_URL_BEDROCK_RUNTIME: server.url }, async (c) => {
+        server.reset();
+        try {
+          await c.converse(simple('raw'));
+          return { name: 'no error' };
+        } catch (e) {
+          const err = e as { name?: string; message?: string; $metadata?: { requestId?: string; httpStatusCode?: number } };
+          return { name: err.name, message: err.message, requestId: err.$metadata?.requestId, status: err.$metadata?.httpStatusCode };
+        }
+      });
+      expect(sdk).toEqual({ name: 'ValidationException', message: 'bad', requestId: 'raw-1, second-id', status: 400 });
+      expect(lean).toEqual(sdk);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a clock-skew error is retried once with the corrected clock', async () => {
     const serverDate = new Date(Date.now() + 3_600_000).toUTCString();
     const skewed = { status: 403, headers: { date: serverDate, 'x-amzn-errortype': 'InvalidSignatureException' }, body: JSON.stringify({ message: 'Signature expired' }) };

@@ -3,6 +3,9 @@
  * timeout (the caller's abort signal bounds a call, as with the SDK's `NodeHttpHandler`). Failures are
  * reported the way `NodeHttpHandler` reports them, so the SDK's retry rules and `http/upstream-errors.ts`
  * read them alike: an abort is an `AbortError`, a refused or reset connection keeps Node's error code.
+ * Answer headers are merged as Node's HTTP client merges them for `NodeHttpHandler`. A whole answer is read
+ * through undici's handler interface; a stream through its `request()` (whose own header parser throws on a
+ * header named like an `Object.prototype` member, which Bedrock does not send; a whole answer reads them).
  */
 import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
@@ -44,6 +47,89 @@ function normaliseStreamError(err: Error & { code?: string }): void {
   if (err.code !== undefined && RESET_CODES.has(err.code)) err.code = 'ECONNRESET';
 }
 
+/** Headers Node's HTTP parser keeps only the first of, when an answer repeats them. */
+const SINGLE_VALUED = new Set(['age', 'authorization', 'content-length', 'content-type', 'etag', 'expires', 'from', 'host', 'if-modified-since', 'if-unmodified-since', 'last-modified', 'location', 'max-forwards', 'proxy-authorization', 'referer', 'retry-after', 'server', 'user-agent']);
+
+const JOINERS = new Map([
+  ['cookie', '; '],
+  ['set-cookie', ','],
+]);
+
+/** An empty header map without a prototype, as Node's `IncomingMessage.headers` is (a `constructor` header is a name like any other). */
+export const answerHeaders = (): Record<string, string> => Object.create(null) as Record<string, string>;
+
+/**
+ * One answer header (name lower-cased) into the map the SDK's deserializer reads, merged as Node's HTTP
+ * client merges a repeated one for `NodeHttpHandler`: the first kept for single-valued headers, `; ` for
+ * `cookie`, `,` for `set-cookie` (an array, which the handler joins), `, ` for the rest (the differential test
+ * checks a repeated request id).
+ */
+export function addAnswerHeader(headers: Record<string, string>, name: string, value: string): void {
+  // Node leaves a `__proto__` header out of the map altogether.
+  if (name === '__proto__') return;
+  const held = headers[name];
+  if (held === undefined) headers[name] = value;
+  else if (!SINGLE_VALUED.has(name)) headers[name] = `${held}${JOINERS.get(name) ?? ', '}${value}`;
+}
+
+interface Collected {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/**
+ * A whole answer (Converse, InvokeModel, any error) read through undici's handler interface: the bytes go
+ * straight into one buffer, without the `Readable`, async resource and promise wrapper its `request()` makes
+ * for a body that is read whole anyway. Headers are read as the streaming path reads them
+ * (`addAnswerHeader`); the caller's signal aborts the request at any point, as there.
+ */
+function collectAnswer(pool: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal | undefined): Promise<Collected> {
+  return new Promise((resolve, reject) => {
+    let abort: ((err?: Error) => void) | undefined;
+    let statusCode = 0;
+    const headers = answerHeaders();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const reason = () => (signal?.reason instanceof Error ? signal.reason : new Error('Request aborted'));
+    const onAbort = () => abort?.(reason());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = () => signal?.removeEventListener('abort', onAbort);
+    pool.dispatch(options, {
+      onConnect(abortRequest) {
+        if (signal?.aborted) abortRequest(reason());
+        else abort = abortRequest;
+      },
+      onHeaders(status, raw) {
+        // 1xx informational answers come before the real one.
+        if (status < 200) return true;
+        statusCode = status;
+        for (let i = 0; i + 1 < raw.length; i += 2) addAnswerHeader(headers, raw[i].toString('latin1').toLowerCase(), raw[i + 1].toString('utf8'));
+        return true;
+      },
+      onData(chunk) {
+        chunks.push(chunk);
+        size += chunk.length;
+        return true;
+      },
+      onComplete() {
+        settle();
+        const body = new Uint8Array(size);
+        let offset = 0;
+        for (const chunk of chunks) {
+          body.set(chunk, offset);
+          offset += chunk.length;
+        }
+        resolve({ statusCode, headers, body });
+      },
+      onError(err) {
+        settle();
+        reject(err);
+      },
+    });
+  });
+}
+
 export class UndiciTransport {
   private readonly pools = new Map<string, Pool>();
 
@@ -73,25 +159,33 @@ export class UndiciTransport {
     const port = request.port ? `:${request.port}` : '';
     const origin = `${request.protocol}//${request.hostname}${port}`;
     const query = request.query && Object.keys(request.query).length > 0 ? `?${buildQueryString(request.query)}` : '';
+    const options: Dispatcher.DispatchOptions = {
+      method: request.method as 'POST',
+      path: request.path + query,
+      headers: request.headers,
+      body: request.body as string | Uint8Array | undefined,
+    };
+    if (collect) {
+      try {
+        return new HttpResponse({ reason: undefined, ...(await collectAnswer(this.pool(origin), options, signal)) });
+      } catch (err) {
+        throw asNodeHttpError(err, signal, this.options.connectTimeoutMs);
+      }
+    }
     let answer: Dispatcher.ResponseData;
     try {
-      answer = await this.pool(origin).request({
-        method: request.method as 'POST',
-        path: request.path + query,
-        headers: request.headers,
-        body: request.body as string | Uint8Array | undefined,
-        signal,
-      });
+      answer = await this.pool(origin).request({ ...options, signal });
     } catch (err) {
       throw asNodeHttpError(err, signal, this.options.connectTimeoutMs);
     }
-    const headers: Record<string, string> = {};
+    const headers = answerHeaders();
     for (const name in answer.headers) {
       const value = answer.headers[name];
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+      for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) addAnswerHeader(headers, name, one);
     }
     let body: Uint8Array | Readable = answer.body;
-    if (collect || answer.statusCode >= 300) {
+    if (answer.statusCode >= 300) {
+      // An error answer to a stream is read whole, as the SDK's deserializer takes it.
       try {
         body = new Uint8Array(await answer.body.arrayBuffer());
       } catch (err) {
