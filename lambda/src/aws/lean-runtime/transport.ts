@@ -3,11 +3,9 @@
  * timeout (the caller's abort signal bounds a call, as with the SDK's `NodeHttpHandler`). Failures are
  * reported the way `NodeHttpHandler` reports them, so the SDK's retry rules and `http/upstream-errors.ts`
  * read them alike: an abort is an `AbortError`, a refused or reset connection keeps Node's error code.
- * Answer headers are merged as Node's HTTP client merges them for `NodeHttpHandler`. A whole answer is read
- * through undici's handler interface; a stream through its `request()` (whose own header parser throws on a
- * header named like an `Object.prototype` member, which Bedrock does not send; a whole answer reads them).
+ * Answer headers are merged as Node's HTTP client merges them for `NodeHttpHandler`.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { buildQueryString, HttpResponse, type HttpRequest } from './sdk-parts';
 
@@ -72,59 +70,92 @@ export function addAnswerHeader(headers: Record<string, string>, name: string, v
   else if (!SINGLE_VALUED.has(name)) headers[name] = `${held}${JOINERS.get(name) ?? ', '}${value}`;
 }
 
-interface Collected {
+interface Answer {
   statusCode: number;
   headers: Record<string, string>;
-  body: Uint8Array;
+  body: Uint8Array | Readable;
 }
 
 /**
- * A whole answer (Converse, InvokeModel, any error) read through undici's handler interface: the bytes go
- * straight into one buffer, without the `Readable`, async resource and promise wrapper its `request()` makes
- * for a body that is read whole anyway. Headers are read as the streaming path reads them
- * (`addAnswerHeader`); the caller's signal aborts the request at any point, as there.
+ * One request through undici's handler interface. A whole answer (Converse, InvokeModel, any error) goes
+ * straight into one buffer; a successful stream's body is a `Readable` fed as bytes arrive, with
+ * backpressure (undici pauses the socket until the reader asks for more). Nothing else is made per call:
+ * no async resource, no promise wrapper, no header parser of undici's. The caller's signal aborts the
+ * request at any point: before the answer, the promise rejects; after it, the body is destroyed with the
+ * signal's reason, and destroying the body early aborts the request.
  */
-function collectAnswer(pool: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal | undefined): Promise<Collected> {
+function dispatchAnswer(pool: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal | undefined, stream: boolean): Promise<Answer> {
   return new Promise((resolve, reject) => {
     let abort: ((err?: Error) => void) | undefined;
+    let resume: (() => void) | undefined;
     let statusCode = 0;
     const headers = answerHeaders();
     const chunks: Buffer[] = [];
     let size = 0;
+    let body: Readable | undefined;
+    let finished = false;
     const reason = () => (signal?.reason instanceof Error ? signal.reason : new Error('Request aborted'));
-    const onAbort = () => abort?.(reason());
+    const onAbort = () => (body ? body.destroy(reason()) : abort?.(reason()));
     signal?.addEventListener('abort', onAbort, { once: true });
-    const settle = () => signal?.removeEventListener('abort', onAbort);
+    const settle = () => {
+      finished = true;
+      signal?.removeEventListener('abort', onAbort);
+    };
     pool.dispatch(options, {
       onConnect(abortRequest) {
         if (signal?.aborted) abortRequest(reason());
         else abort = abortRequest;
       },
-      onHeaders(status, raw) {
+      onHeaders(status, raw, resumeReading) {
         // 1xx informational answers come before the real one.
         if (status < 200) return true;
         statusCode = status;
         for (let i = 0; i + 1 < raw.length; i += 2) addAnswerHeader(headers, raw[i].toString('latin1').toLowerCase(), raw[i + 1].toString('utf8'));
+        if (stream && status < 300) {
+          resume = resumeReading;
+          body = new Readable({
+            read: () => resume?.(),
+            destroy: (err, callback) => {
+              // The reader left (or the signal fired) before the end: stop the request too.
+              if (!finished) {
+                settle();
+                abort?.(err ?? new Error('Request aborted'));
+              }
+              callback(err);
+            },
+          });
+          resolve({ statusCode, headers, body });
+        }
         return true;
       },
       onData(chunk) {
+        if (body) return body.push(chunk);
         chunks.push(chunk);
         size += chunk.length;
         return true;
       },
       onComplete() {
         settle();
-        const body = new Uint8Array(size);
+        if (body) {
+          body.push(null);
+          return;
+        }
+        const whole = new Uint8Array(size);
         let offset = 0;
         for (const chunk of chunks) {
-          body.set(chunk, offset);
+          whole.set(chunk, offset);
           offset += chunk.length;
         }
-        resolve({ statusCode, headers, body });
+        resolve({ statusCode, headers, body: whole });
       },
       onError(err) {
+        const wasFinished = finished;
         settle();
-        reject(err);
+        if (!body) reject(err);
+        else if (!wasFinished) {
+          normaliseStreamError(err);
+          body.destroy(err);
+        }
       },
     });
   });
@@ -165,36 +196,11 @@ export class UndiciTransport {
       headers: request.headers,
       body: request.body as string | Uint8Array | undefined,
     };
-    if (collect) {
-      try {
-        return new HttpResponse({ reason: undefined, ...(await collectAnswer(this.pool(origin), options, signal)) });
-      } catch (err) {
-        throw asNodeHttpError(err, signal, this.options.connectTimeoutMs);
-      }
-    }
-    let answer: Dispatcher.ResponseData;
     try {
-      answer = await this.pool(origin).request({ ...options, signal });
+      return new HttpResponse({ reason: undefined, ...(await dispatchAnswer(this.pool(origin), options, signal, !collect)) });
     } catch (err) {
       throw asNodeHttpError(err, signal, this.options.connectTimeoutMs);
     }
-    const headers = answerHeaders();
-    for (const name in answer.headers) {
-      const value = answer.headers[name];
-      for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) addAnswerHeader(headers, name, one);
-    }
-    let body: Uint8Array | Readable = answer.body;
-    if (answer.statusCode >= 300) {
-      // An error answer to a stream is read whole, as the SDK's deserializer takes it.
-      try {
-        body = new Uint8Array(await answer.body.arrayBuffer());
-      } catch (err) {
-        throw asNodeHttpError(err, signal, this.options.connectTimeoutMs);
-      }
-    } else {
-      answer.body.on('error', normaliseStreamError);
-    }
-    return new HttpResponse({ statusCode: answer.statusCode, reason: undefined, headers, body });
   }
 
   async close(): Promise<void> {
