@@ -65,16 +65,14 @@ export function upstreamSignal(c: Context<AppEnv>, timeoutMs: number, extra?: Ab
   }, timeoutMs);
   timer.unref();
   const sources = extra ? [c.req.raw.signal, extra] : [c.req.raw.signal];
-  const follow = (source: AbortSignal) => () => upstream.abort(source.reason);
-  const listeners = sources.map((source) => {
-    const listener = follow(source);
-    if (source.aborted) listener();
-    else source.addEventListener('abort', listener, { once: true });
-    return listener;
-  });
+  const follow = (event: Event) => upstream.abort((event.target as AbortSignal).reason);
+  for (const source of sources) {
+    if (source.aborted) upstream.abort(source.reason);
+    else source.addEventListener('abort', follow, { once: true });
+  }
   scope.onComplete(() => {
     clearTimeout(timer);
-    sources.forEach((source, i) => source.removeEventListener('abort', listeners[i]));
+    for (const source of sources) source.removeEventListener('abort', follow);
   });
   return upstream.signal;
 }

@@ -54,7 +54,7 @@ const JOINERS = new Map([
 ]);
 
 /** An empty header map without a prototype, as Node's `IncomingMessage.headers` is (a `constructor` header is a name like any other). */
-export const answerHeaders = (): Record<string, string> => Object.create(null) as Record<string, string>;
+const answerHeaders = (): Record<string, string> => Object.create(null) as Record<string, string>;
 
 /**
  * One answer header (name lower-cased) into the map the SDK's deserializer reads, merged as Node's HTTP
@@ -62,7 +62,7 @@ export const answerHeaders = (): Record<string, string> => Object.create(null) a
  * `cookie`, `,` for `set-cookie` (an array, which the handler joins), `, ` for the rest (the differential test
  * checks a repeated request id).
  */
-export function addAnswerHeader(headers: Record<string, string>, name: string, value: string): void {
+function addAnswerHeader(headers: Record<string, string>, name: string, value: string): void {
   // Node leaves a `__proto__` header out of the map altogether.
   if (name === '__proto__') return;
   const held = headers[name];
@@ -87,7 +87,6 @@ interface Answer {
 function dispatchAnswer(pool: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal | undefined, stream: boolean): Promise<Answer> {
   return new Promise((resolve, reject) => {
     let abort: ((err?: Error) => void) | undefined;
-    let resume: (() => void) | undefined;
     let statusCode = 0;
     const headers = answerHeaders();
     const chunks: Buffer[] = [];
@@ -112,9 +111,8 @@ function dispatchAnswer(pool: Dispatcher, options: Dispatcher.DispatchOptions, s
         statusCode = status;
         for (let i = 0; i + 1 < raw.length; i += 2) addAnswerHeader(headers, raw[i].toString('latin1').toLowerCase(), raw[i + 1].toString('utf8'));
         if (stream && status < 300) {
-          resume = resumeReading;
           body = new Readable({
-            read: () => resume?.(),
+            read: () => resumeReading(),
             destroy: (err, callback) => {
               // The reader left (or the signal fired) before the end: stop the request too.
               if (!finished) {
