@@ -245,8 +245,20 @@ describe('huge shapes (issue 18, finding 2): refused from the text by the defaul
         const body = JSON.stringify(setPath(richRequest(), path, '__LONG__')).replace('"__LONG__"', `[${Array.from({ length: n }, () => item).join(',')}]`);
         await expectSafe('long-arrays', await send('/v1/chat/completions', body));
       }),
-      { numRuns: 15 },
+      // The counterexample a CI run found: zod's issue list for 61,651 wrong tool calls overflowed the stack.
+      { numRuns: 15, examples: [[61_651, ['messages', 2, 'tool_calls'], '{}']] },
     );
+  });
+
+  // Every array the gateway validates (a tool's JSON Schema goes to Bedrock as written), and the Responses
+  // input, at the default item budget (100,000) with every item wrong: one 400, whatever the array.
+  const arrayPaths = PATHS.filter((path) => !path.includes('parameters') && Array.isArray(path.reduce<any>((node, key) => node?.[key], richRequest())));
+  const arrayCases = [...arrayPaths.map((path) => ['/v1/chat/completions', path] as const), ['/v1/responses', ['input']] as const];
+  it.each(arrayCases.flatMap(([route, path]) => ['0', '{}'].map((item) => [route, path, item] as const)))('%s: %j of 100,000 items %s', async (route, path, item) => {
+    const base = route === '/v1/responses' ? { model: VISION_MODEL, input: [] } : richRequest();
+    const body = JSON.stringify(setPath(base, path, '__LONG__')).replace('"__LONG__"', `[${Array(100_000).fill(item).join(',')}]`);
+    const res = await send(route, body);
+    expect(await expectSafe('wrong-items', res)).toBe(400);
   });
 });
 

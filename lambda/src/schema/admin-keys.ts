@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { MAX_KEY_METADATA, METADATA_KEY, METADATA_VALUE } from '../keys/metadata';
 import { deferred } from './deferred';
+import { list } from './list';
 
 /** A name Bedrock accepts as a requestMetadata value, so it can be sent with every call. */
 const KEY_NAME = /^[A-Za-z0-9 _.:@=+,/-]{1,64}$/;
@@ -15,7 +16,7 @@ const build = (patch: boolean) => {
   const positiveInt = z.number().int().min(1).max(1e12);
   const fields = {
     name: z.string().regex(KEY_NAME, 'expected 1 to 64 letters, digits, spaces or _ . : @ = + , / -'),
-    models: z.array(z.string().min(1).max(2048)).min(1).max(100).nullish(),
+    models: list(z.string().min(1).max(2048), (a) => a.min(1).max(100)).nullish(),
     limits: z
       .strictObject({ rpm: positiveInt.optional(), tpm: positiveInt.optional() })
       .refine((l) => l.rpm !== undefined || l.tpm !== undefined, 'give rpm, tpm or both (or null for no limits)')

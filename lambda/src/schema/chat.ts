@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { deferred, keySet, once } from './deferred';
 import { modelField } from './model-field';
+import { list } from './list';
 
 /** What OpenAI accepts as a function name (and Bedrock as a tool name). */
 export const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -68,21 +69,21 @@ function build() {
     .object({ type: z.enum(['thinking', 'redacted_thinking']), thinking: z.string().optional(), signature: z.string().optional(), data: z.string().optional() })
     .loose();
 
-  const systemMessage = z.object({ role: z.enum(['system', 'developer']), content: z.union([z.string(), z.array(textOnlyPart)]), name: z.string().optional() }).loose();
-  const userMessage = z.object({ role: z.literal('user'), content: z.union([z.string(), z.array(userPart)]), name: z.string().optional() }).loose();
+  const systemMessage = z.object({ role: z.enum(['system', 'developer']), content: z.union([z.string(), list(textOnlyPart)]), name: z.string().optional() }).loose();
+  const userMessage = z.object({ role: z.literal('user'), content: z.union([z.string(), list(userPart)]), name: z.string().optional() }).loose();
   const assistantMessage = z
     .object({
       role: z.literal('assistant'),
-      content: z.union([z.string(), z.array(z.union([textOnlyPart, refusalPart])), z.null()]).optional(),
-      tool_calls: z.array(toolCallSchema).optional(),
+      content: z.union([z.string(), list(z.union([textOnlyPart, refusalPart])), z.null()]).optional(),
+      tool_calls: list(toolCallSchema).optional(),
       function_call: z.object({ name: z.string(), arguments: z.string() }).loose().nullish(),
       reasoning_content: z.string().nullish(),
       reasoning_signature: z.string().nullish(),
-      thinking_blocks: z.array(thinkingBlock).nullish(),
+      thinking_blocks: list(thinkingBlock).nullish(),
       name: z.string().optional(),
     })
     .loose();
-  const toolMessage = z.object({ role: z.literal('tool'), tool_call_id: z.string(), content: z.union([z.string(), z.array(textOnlyPart)]) }).loose();
+  const toolMessage = z.object({ role: z.literal('tool'), tool_call_id: z.string(), content: z.union([z.string(), list(textOnlyPart)]) }).loose();
   const functionMessage = z.object({ role: z.literal('function'), name: z.string(), content: z.string().nullable() }).loose();
 
   const messageSchema = z.discriminatedUnion('role', [systemMessage, userMessage, assistantMessage, toolMessage, functionMessage]);
@@ -119,12 +120,12 @@ function build() {
   const chatRequestSchema = z
     .object({
       model: modelField(),
-      messages: z.array(messageSchema).min(1, 'messages must hold at least one message'),
+      messages: list(messageSchema, (a) => a.min(1, 'messages must hold at least one message')),
       max_tokens: z.number().int().positive().nullish(),
       max_completion_tokens: z.number().int().positive().nullish(),
       temperature: z.number().min(0).max(2).nullish(),
       top_p: z.number().min(0).max(1).nullish(),
-      stop: z.union([z.string(), z.array(z.string()).max(4, 'stop takes at most 4 sequences')]).nullish(),
+      stop: z.union([z.string(), list(z.string(), (a) => a.max(4, 'stop takes at most 4 sequences'))]).nullish(),
       n: z.number().int().min(1).nullish(),
       stream: z.boolean().nullish(),
       stream_options: z.object({ include_usage: z.boolean().optional() }).loose().nullish(),
@@ -138,13 +139,13 @@ function build() {
       top_logprobs: z.number().int().min(0).max(20).nullish(),
       store: z.boolean().nullish(),
       service_tier: z.string().nullish(),
-      modalities: z.array(z.string()).nullish(),
+      modalities: list(z.string()).nullish(),
       audio: z.unknown().optional(),
       prediction: z.unknown().optional(),
-      tools: z.array(toolSchema).nullish(),
+      tools: list(toolSchema).nullish(),
       tool_choice: toolChoiceSchema.nullish(),
       parallel_tool_calls: z.boolean().nullish(),
-      functions: z.array(functionDef).nullish(),
+      functions: list(functionDef).nullish(),
       function_call: z.union([z.enum(['none', 'auto']), z.object({ name: z.string() }).loose()]).nullish(),
       response_format: responseFormatSchema.nullish(),
       reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).nullish(),

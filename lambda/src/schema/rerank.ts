@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { deferred } from './deferred';
 import { modelField } from './model-field';
+import { list } from './list';
 
 const build = () =>
   z
@@ -15,7 +16,7 @@ const build = () =>
       top_n: z.number().int().min(1).nullish(),
       return_documents: z.boolean().nullish(),
       max_tokens_per_doc: z.number().int().min(1).nullish(),
-      rank_fields: z.array(z.string()).nullish(),
+      rank_fields: list(z.string()).nullish(),
     })
     .loose();
 

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { FUNCTION_NAME, FUNCTION_NAME_RULE, metadataSchema } from './chat';
 import { deferred, keySet, once } from './deferred';
 import { modelField } from './model-field';
+import { list } from './list';
 
 /** The schemas, built on the first request that needs them (see ./deferred). */
 function build() {
@@ -29,7 +30,7 @@ function build() {
     .object({
       type: z.literal('message').optional(),
       role: z.enum(['user', 'assistant', 'system', 'developer']),
-      content: z.union([z.string(), z.array(contentPart)]),
+      content: z.union([z.string(), list(contentPart)]),
     })
     .loose();
 
@@ -46,10 +47,10 @@ function build() {
     .object({ type: z.literal('tool_search_call'), call_id: nullishString, id: nullishString, arguments: z.unknown().optional(), execution: nullishString })
     .loose();
   const toolSearchOutputItem = z
-    .object({ type: z.literal('tool_search_output'), call_id: nullishString, tools: z.array(z.object({ type: z.string() }).loose()) })
+    .object({ type: z.literal('tool_search_output'), call_id: nullishString, tools: list(z.object({ type: z.string() }).loose()) })
     .loose();
 
-  const toolOutput = z.union([z.string(), z.array(z.discriminatedUnion('type', [inputTextPart, inputImagePart, inputFilePart]))]);
+  const toolOutput = z.union([z.string(), list(z.discriminatedUnion('type', [inputTextPart, inputImagePart, inputFilePart]))]);
 
   const functionCallOutputItem = z.object({ type: z.literal('function_call_output'), call_id: z.string().min(1), output: toolOutput }).loose();
   const customToolCallOutputItem = z.object({ type: z.literal('custom_tool_call_output'), call_id: z.string().min(1), output: toolOutput }).loose();
@@ -57,8 +58,8 @@ function build() {
   const reasoningItem = z
     .object({
       type: z.literal('reasoning'),
-      summary: z.array(z.object({ type: z.string(), text: z.string() }).loose()).optional(),
-      content: z.array(z.object({ type: z.string(), text: z.string() }).loose()).nullish(),
+      summary: list(z.object({ type: z.string(), text: z.string() }).loose()).optional(),
+      content: list(z.object({ type: z.string(), text: z.string() }).loose()).nullish(),
       encrypted_content: nullishString,
     })
     .loose();
@@ -94,7 +95,7 @@ function build() {
       type: z.literal('namespace'),
       name: z.string().min(1),
       description: nullishString,
-      tools: z.array(z.object({ type: z.string() }).loose()),
+      tools: list(z.object({ type: z.string() }).loose()),
     })
     .loose();
 
@@ -120,11 +121,11 @@ function build() {
   const responsesRequestSchema = z
     .object({
       model: modelField(),
-      input: z.union([z.string(), z.array(z.record(z.string(), z.unknown()))], {
+      input: z.union([z.string(), list(z.record(z.string(), z.unknown()))], {
         error: 'input must be a string or a list of input items (this gateway keeps no conversation state, so input is required).',
       }),
       instructions: nullishString,
-      tools: z.array(z.object({ type: z.string() }).loose()).nullish(),
+      tools: list(z.object({ type: z.string() }).loose()).nullish(),
       tool_choice: toolChoiceSchema.nullish(),
       parallel_tool_calls: z.boolean().nullish(),
       max_output_tokens: z.number().int().positive().nullish(),
@@ -149,7 +150,7 @@ function build() {
       conversation: z.unknown().optional(),
       background: z.boolean().nullish(),
       prompt: z.unknown().optional(),
-      include: z.array(z.string()).nullish(),
+      include: list(z.string()).nullish(),
       truncation: z.enum(['auto', 'disabled']).nullish(),
       user: z.string().optional(),
       safety_identifier: nullishString,
