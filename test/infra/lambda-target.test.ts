@@ -25,7 +25,7 @@ describe('target=lambda (default context)', () => {
     t.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'elasticloadbalancing.amazonaws.com' });
   });
 
-  it('configures the function: runtime, architecture, handler, size, source maps, key location', () => {
+  it('configures the function: runtime, architecture, handler, size, no source-map flag, key location', () => {
     const fn = resourceOfType(t, 'AWS::Lambda::Function', { Description: 'OpenAI-compatible API gateway for Amazon Bedrock' });
     expect(fn.Properties).toMatchObject({
       Runtime: 'nodejs22.x',
@@ -35,7 +35,6 @@ describe('target=lambda (default context)', () => {
       Timeout: 600,
       Environment: {
         Variables: {
-          NODE_OPTIONS: '--enable-source-maps',
           API_ROUTE_PREFIX: '/api/v1',
           API_KEY_SECRET_ARN: { Ref: expect.stringMatching(/^ApiKeySecret/) },
           ENABLE_CROSS_REGION_INFERENCE: 'true',
@@ -47,6 +46,8 @@ describe('target=lambda (default context)', () => {
     });
     // The Region is unknown at synth, so the handler picks the default model from its own Region table.
     expect(fn.Properties.Environment.Variables.DEFAULT_MODEL).toBeUndefined();
+    // Logged stacks are mapped by the handler on first need; Node's flag would cost every cold start instead.
+    expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { DomainError, formatPath, type DomainErrorKind, type FieldNames } from '../errors/domain-error';
 import type { AppLogger } from '../log/logger';
+import { errorForLog } from '../log/error-fields';
 import { requestTelemetry, type AppEnv } from './env';
 import { GatewayError, type OpenAIErrorType } from './errors';
 import { fromBedrockError, fromUpstreamFailure, unparseableUpstream } from './upstream-errors';
@@ -61,7 +62,7 @@ export function toGatewayError(err: unknown, logger: AppLogger, requestId?: stri
   // Bytes Bedrock garbled are not the gateway's bug: one line, no stack, and not their content.
   if (unreadable && mapped.code === 'upstream_invalid_response') logger.warn('upstream answer unreadable', { requestId, reason: unreadable, error: err instanceof Error ? err.name : typeof err });
   else if (mapped.status === 500) {
-    logger.error('unhandled error', { requestId, error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
+    logger.error('unhandled error', { requestId, error: errorForLog(err) });
   }
   return mapped;
 }

@@ -8,6 +8,7 @@ import { createApp } from '../../app';
 import { createLeanBedrockRuntime } from '../../aws/lean-runtime/client';
 import { ConfigError } from '../../config';
 import type { AppLogger } from '../../log/logger';
+import { errorForLog } from '../../log/error-fields';
 import { GatewayError, internalError } from '../../http/errors';
 import { depsFromEnv, StartupError } from '../deps';
 import { EMBEDDED_STATE } from '../../store/embedded';
@@ -137,7 +138,7 @@ if (require.main === module) {
       process.stdout.write(`Bedrock OpenAI gateway listening on ${running.url}\n`);
       // A stray rejection is a bug to log, not a reason to drop every other client's stream.
       process.on('unhandledRejection', (reason) => {
-        running.logger.error('unhandled rejection', { error: reason instanceof Error ? { name: reason.name, message: reason.message, stack: reason.stack } : String(reason) });
+        running.logger.error('unhandled rejection', { error: errorForLog(reason) });
       });
       const stop = (signal: string) => {
         running.logger.info('draining', { signal });
