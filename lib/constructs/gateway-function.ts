@@ -78,7 +78,7 @@ export class GatewayFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       description: 'OpenAI-compatible API gateway for Amazon Bedrock',
-      // No NODE_OPTIONS=--enable-source-maps: it costs every cold start 8-12 ms; the map ships beside the
+      // No NODE_OPTIONS=--enable-source-maps: it costs every cold start 10-20 ms; the map ships beside the
       // bundle and logged stacks are mapped on first need (lambda/src/log/error-fields.ts).
       environment: { ...props.environment },
       projectRoot: REPO_ROOT,

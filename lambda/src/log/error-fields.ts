@@ -1,7 +1,7 @@
 /**
  * An unexpected error as a log field, its stack mapped to the TypeScript sources. The Lambda function runs
  * without `--enable-source-maps`: with it, Node reads the bundle's ~1 MB map and measures every line of the
- * bundle while importing it, 8-12 ms of every cold start for a trace most cold starts never print. Here the
+ * bundle while importing it, 10-20 ms of every cold start for a trace most cold starts never print. Here the
  * first logged stack reads the map beside the bundled file and later ones reuse it. When Node maps traces
  * itself (the Fargate image sets the flag), or a file has no map (tsx, tests), a frame is left as it is.
  */
