@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { ENV } from './env-names';
 import type { ModelPrice } from './keys/pricing';
 import type { JsonBudget } from './schema/json-budget';
+import { lookupTable } from './lookup-table';
 
 /**
  * Deepest nesting a request may have. JSON.parse takes any depth, but the translators and the SDK serialise
@@ -79,7 +80,7 @@ const jsonMap: Reader<Record<string, string>> = (v, problem) => {
   try {
     const parsed: unknown = JSON.parse(v);
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((x) => typeof x === 'string')) {
-      return parsed as Record<string, string>;
+      return lookupTable(parsed as Record<string, string>);
     }
   } catch {
     // fall through to the problem below

@@ -37,13 +37,14 @@ describe.each([
     expectOpenAIError(await out.json(), { type: 'api_error', code: 'upstream_invalid_response' });
   });
 
-  it('streamed, a delta whose payload has the wrong type ends the stream with an error, not a finish', async () => {
-    const events = [
-      { messageStart: { role: 'assistant' } },
-      { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'fine ' } } },
-      { contentBlockDelta: { contentBlockIndex: 0, delta: { text: { not: 'a string' } } } },
-      { messageStop: { stopReason: 'end_turn' } },
-    ];
+  const opening = [{ messageStart: { role: 'assistant' } }, { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'fine ' } } }];
+  it.each([
+    ['a delta whose payload has the wrong type', [{ contentBlockDelta: { contentBlockIndex: 0, delta: { text: { not: 'a string' } } } }, { messageStop: { stopReason: 'end_turn' } }]],
+    // Found by the fuzzer: an object that cannot become a string threw while looking the reason up (a 500).
+    ['a stop reason that is an object without toString', [{ messageStop: { stopReason: { toString: undefined } } }]],
+    ['a stop reason that is a number', [{ messageStop: { stopReason: 3 } }]],
+  ])('streamed, %s: the stream ends with an error, not a finish', async (_name, rest) => {
+    const events = [...opening, ...rest];
     const text = await (await streamed(events).request(path, { method: 'POST', headers: auth, body: body({ stream: true }) })).text();
     // Chat streams end with OpenAI's error object; Responses with response.failed (whose codes are OpenAI's
     // fixed set: server_error here) and the message.

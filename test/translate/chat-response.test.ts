@@ -76,6 +76,9 @@ describe('finishReason', () => {
     ['content_filtered', true, 'content_filter'],
     ['malformed_model_output', false, 'stop'],
     ['something_new', false, 'stop'],
+    ['constructor', false, 'stop'],
+    ['__proto__', false, 'stop'],
+    ['toString', true, 'tool_calls'],
     [undefined, false, 'stop'],
   ])('%s (tool calls: %s) → %s', (stop, tools, expected) => {
     expect(finishReason(stop, tools)).toBe(expected);

@@ -3,6 +3,7 @@
  * reads the error's name, message and HTTP status.
  */
 import { GatewayError, internalError, type OpenAIErrorType } from './errors';
+import { lookupTable } from '../lookup-table';
 
 interface Mapping {
   readonly status: number;
@@ -14,7 +15,7 @@ interface Mapping {
 }
 
 /** Keyed by the SDK's exception name (HTTP errors and stream exception events share these names). */
-export const BEDROCK_ERRORS: Readonly<Record<string, Mapping>> = {
+export const BEDROCK_ERRORS: Readonly<Record<string, Mapping>> = lookupTable({
   ValidationException: { status: 400, type: 'invalid_request_error', code: 'invalid_request', passMessage: true },
   AccessDeniedException: { status: 403, type: 'permission_error', code: 'access_denied', passMessage: true },
   ResourceNotFoundException: { status: 404, type: 'not_found_error', code: 'model_not_found', passMessage: true },
@@ -26,14 +27,14 @@ export const BEDROCK_ERRORS: Readonly<Record<string, Mapping>> = {
   ModelErrorException: { status: 502, type: 'api_error', code: 'model_error', passMessage: true },
   ModelStreamErrorException: { status: 502, type: 'api_error', code: 'model_error', passMessage: true },
   InternalServerException: { status: 502, type: 'api_error', code: 'upstream_error', passMessage: false },
-};
+});
 
-const FIXED_MESSAGES: Record<string, string> = {
+const FIXED_MESSAGES: Record<string, string> = lookupTable({
   ThrottlingException: 'Bedrock is throttling requests for this model. Retry after a short wait.',
   ModelTimeoutException: 'The model took too long to answer.',
   ServiceUnavailableException: 'Bedrock is temporarily unavailable. Retry shortly.',
   InternalServerException: 'Bedrock returned an internal error. Retry the request.',
-};
+});
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_HTTP2_STREAM_ERROR', 'ERR_HTTP2_SESSION_ERROR']);
 

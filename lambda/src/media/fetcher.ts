@@ -13,6 +13,7 @@ import type { MediaFetcher } from '../deps';
 import { DomainError, invalidRequest } from '../errors/domain-error';
 import { sniffImageFormat, type DecodedMedia } from '../translate/media';
 import { isForbiddenAddress } from './address-guard';
+import { lookupTable } from '../lookup-table';
 
 export interface MediaFetcherOptions {
   /** Skip the address check (tests against a local server only; never in production). */
@@ -41,13 +42,13 @@ export interface MediaFetcherOptions {
   readonly maxConcurrentFetches?: number;
 }
 
-const IMAGE_TYPES: Readonly<Record<string, string>> = {
+const IMAGE_TYPES: Readonly<Record<string, string>> = lookupTable({
   'image/png': 'png',
   'image/jpeg': 'jpeg',
   'image/jpg': 'jpeg',
   'image/gif': 'gif',
   'image/webp': 'webp',
-};
+});
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 class FetchRefused extends Error {}

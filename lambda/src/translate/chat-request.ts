@@ -22,6 +22,7 @@ import { translateMessages } from './messages';
 import { isActiveEffort, planReasoning } from './reasoning';
 import { planStructuredOutput, type StructuredPlan } from './structured-output';
 import { translateTools, type ToolPlan } from './tools';
+import { lookupTable } from '../lookup-table';
 
 export interface ChatTranslationContext {
   /** The id sent to Bedrock (foundation model, profile id or ARN). */
@@ -142,14 +143,14 @@ function performance(value: unknown): PerformanceConfiguration {
 }
 
 /** OpenAI's tiers → Bedrock's. `auto`/`default` leave the choice to Bedrock. */
-const SERVICE_TIERS: Readonly<Record<string, ServiceTier['type'] | null>> = {
+const SERVICE_TIERS: Readonly<Record<string, ServiceTier['type'] | null>> = lookupTable({
   auto: null,
   default: null,
   flex: 'flex',
   priority: 'priority',
   reserved: 'reserved',
   scale: 'reserved',
-};
+});
 
 /**
  * Extras that are Converse request fields, not model fields, are taken out of the extras: a guardrail,

@@ -98,6 +98,7 @@ export class ChatStreamTranslator {
       return [this.chunk({ tool_calls: [{ index: this.toolIndex.get(block) ?? 0, function: { arguments: '{}' } }] })];
     }
     if (event.messageStop) {
+      expectString(event.messageStop.stopReason, 'the stop reason');
       this.finished = true;
       const reason = finishReason(event.messageStop.stopReason, this.toolCalls > 0);
       const held = this.heldText ? [this.chunk({ content: this.heldText })] : [];

@@ -1,7 +1,9 @@
 /** Bedrock stop reasons → OpenAI finish reasons. A raw Bedrock string never reaches a client. */
+import { lookupTable } from '../lookup-table';
+
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 
-export const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
+export const FINISH_REASONS: Readonly<Record<string, FinishReason>> = lookupTable({
   end_turn: 'stop',
   stop_sequence: 'stop',
   max_tokens: 'length',
@@ -12,7 +14,7 @@ export const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
   // The model produced something unusable; there is no closer OpenAI value, and "stop" is what clients handle.
   malformed_model_output: 'stop',
   malformed_tool_use: 'stop',
-};
+});
 
 /**
  * Tool calls that made it out are reported as `tool_calls` even when the model was cut off, so agent loops

@@ -5,6 +5,7 @@
  */
 import type { DocumentFormat, ImageFormat } from '@aws-sdk/client-bedrock-runtime';
 import { invalidRequest } from '../errors/domain-error';
+import { lookupTable } from '../lookup-table';
 
 export interface DecodedMedia {
   readonly mimeType: string;
@@ -43,13 +44,13 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | undefined {
   return undefined;
 }
 
-const IMAGE_MIME: Record<string, ImageFormat> = {
+const IMAGE_MIME: Record<string, ImageFormat> = lookupTable({
   'image/png': 'png',
   'image/jpeg': 'jpeg',
   'image/jpg': 'jpeg',
   'image/gif': 'gif',
   'image/webp': 'webp',
-};
+});
 
 export function imageFormat(media: DecodedMedia, param: string): ImageFormat {
   const declared = IMAGE_MIME[media.mimeType];
@@ -64,7 +65,7 @@ export function imageFormat(media: DecodedMedia, param: string): ImageFormat {
   return sniffed;
 }
 
-const DOC_BY_MIME: Record<string, DocumentFormat> = {
+const DOC_BY_MIME: Record<string, DocumentFormat> = lookupTable({
   'application/pdf': 'pdf',
   'text/csv': 'csv',
   'application/msword': 'doc',
@@ -74,7 +75,7 @@ const DOC_BY_MIME: Record<string, DocumentFormat> = {
   'text/html': 'html',
   'text/plain': 'txt',
   'text/markdown': 'md',
-};
+});
 const DOC_EXTENSIONS: ReadonlySet<string> = new Set(Object.values(DOC_BY_MIME));
 
 export function documentFormat(mimeType: string, filename: string | undefined, bytes: Uint8Array, param: string): DocumentFormat {

@@ -3,9 +3,10 @@
  * a function with one string parameter); the client wants the raw text, as it streams. This decodes the
  * string value as far as the fragments so far make it certain, and settles the whole input at the end. Pure.
  */
+import { lookupTable } from '../../lookup-table';
 
 const OPENING = /^\s*\{\s*"input"\s*:\s*"/;
-const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const ESCAPES: Readonly<Record<string, string>> = lookupTable({ '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' });
 
 export class CustomInputDecoder {
   private raw = '';

@@ -5,6 +5,7 @@
  */
 import type { FieldNames, FieldPath } from '../../errors/domain-error';
 import type { MessageSource } from './input';
+import { lookupTable } from '../../lookup-table';
 
 export interface FieldSources {
   /** One per chat message, in order. */
@@ -14,14 +15,14 @@ export interface FieldSources {
 }
 
 /** Chat top-level fields the Responses API names differently. */
-const TOP_LEVEL: Readonly<Record<string, FieldPath>> = {
+const TOP_LEVEL: Readonly<Record<string, FieldPath>> = lookupTable({
   messages: ['input'],
   max_completion_tokens: ['max_output_tokens'],
   max_tokens: ['max_output_tokens'],
   reasoning_effort: ['reasoning', 'effort'],
   stream_options: ['stream'],
   response_format: ['text', 'format'],
-};
+});
 
 /** Drops the chat-only wrapper object (`function`, `json_schema`) that follows a path's head. */
 function unwrap(rest: FieldPath, wrapper: string): FieldPath {

@@ -4,6 +4,7 @@
  * when a client switches models. Pure: the route loads and saves, this decides.
  */
 import { responsesId } from './ids';
+import { lookupTable } from '../../lookup-table';
 
 export type Item = Record<string, unknown>;
 
@@ -32,7 +33,7 @@ export function continuedInput(previous: PreviousTurn, model: string, input: rea
   return { items: [...kept, ...input], droppedReasoning: history.length - kept.length };
 }
 
-const ID_PREFIX: Readonly<Record<string, string>> = {
+const ID_PREFIX: Readonly<Record<string, string>> = lookupTable({
   message: 'msg',
   function_call: 'fc',
   function_call_output: 'fco',
@@ -41,7 +42,7 @@ const ID_PREFIX: Readonly<Record<string, string>> = {
   reasoning: 'rs',
   tool_search_call: 'tsc',
   tool_search_output: 'tso',
-};
+});
 
 /** Input items as stored: each with an `id` (OpenAI gives input items ids too), easy messages typed. */
 export function withIds(items: readonly Item[]): Item[] {

@@ -19,6 +19,7 @@ import {
 } from '../../schema/responses';
 import { parseAt } from '../../schema/validate';
 import { bedrockToolName, CUSTOM_INPUT, TOOL_SEARCH } from './tools';
+import { lookupTable } from '../../lookup-table';
 
 /** Marks `encrypted_content` that carries Bedrock's redacted reasoning (base64) rather than a signature. */
 export const REDACTED_PREFIX = 'bedrock-redacted:';
@@ -42,9 +43,9 @@ type AssistantMessage = Extract<ChatMessage, { role: 'assistant' }>;
 type TextPart = { type: 'text'; text: string };
 type ThinkingBlock = NonNullable<AssistantMessage['thinking_blocks']>[number];
 
-const STATEFUL_ITEMS: Readonly<Record<string, string>> = {
+const STATEFUL_ITEMS: Readonly<Record<string, string>> = lookupTable({
   item_reference: 'Item references need stored responses; this gateway is stateless. Send the full item instead.',
-};
+});
 
 function unsupportedItem(type: string, at: FieldPath): never {
   const message =
