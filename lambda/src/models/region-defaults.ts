@@ -9,6 +9,7 @@
  * Bedrock's catalogue changes often: operators override either default with DEFAULT_MODEL /
  * DEFAULT_EMBEDDING_MODEL (or the CDK context keys of the same meaning).
  */
+import { lookupTable } from '../lookup-table';
 
 export interface RegionDefaults {
   /** Inference profile id used when a request names no model (or when aliasing is on). */
@@ -36,7 +37,7 @@ const worldwideCohere = { chatModel: `global.${SONNET}`, embeddingModel: `global
  * Every commercial Region that serves bedrock-runtime. GovCloud and China are left out on purpose: their
  * model line-up differs and operators there set DEFAULT_MODEL explicitly.
  */
-export const REGION_DEFAULTS: Readonly<Record<string, RegionDefaults>> = Object.freeze({
+export const REGION_DEFAULTS: Readonly<Record<string, RegionDefaults>> = lookupTable({
   // United States: the us. geography.
   'us-east-1': us,
   'us-east-2': us,
@@ -80,5 +81,5 @@ export const REGION_DEFAULTS: Readonly<Record<string, RegionDefaults>> = Object.
 
 /** The defaults for a Region, or undefined for a Region the table does not know (the caller decides). */
 export function defaultModelsForRegion(region: string): RegionDefaults | undefined {
-  return Object.prototype.hasOwnProperty.call(REGION_DEFAULTS, region) ? REGION_DEFAULTS[region] : undefined;
+  return REGION_DEFAULTS[region];
 }
